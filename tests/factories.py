@@ -1,0 +1,135 @@
+"""factory-boy factories shared by all tests (one place, as paperless does)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from loket.accounts.models import Membership, Organisation, User
+from loket.casework.models import Case, ContactMoment, Referral
+from loket.companies.models import Company, Person
+from loket.core.models import Municipality, Region
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("slug",)
+
+    name = "Drenthe"
+    slug = "drenthe"
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("region", "name")
+
+    region = factory.SubFactory(RegionFactory)
+    name = "Assen"
+    cbs_code = "GM0106"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("region", "name")
+
+    region = factory.SubFactory(RegionFactory)
+    name = factory.Sequence(lambda n: f"Organisatie {n}")
+    kind = Organisation.Kind.OTHER
+    email = factory.LazyAttribute(lambda o: f"info@{o.name.lower().replace(' ', '-')}.example")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Gebruiker {n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = "advisor"
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    region = factory.SubFactory(RegionFactory)
+    name = factory.Sequence(lambda n: f"Bedrijf {n} B.V.")
+    kvk_number = factory.Sequence(lambda n: f"{10000000 + n}")
+    postcode = "9401 AB"
+    house_number = factory.Sequence(lambda n: n + 1)
+    street = "Brink"
+    city = "Assen"
+    employees = 5
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    company = factory.SubFactory(CompanyFactory)
+    region = factory.SelfAttribute("company.region")
+    name = factory.Sequence(lambda n: f"Persoon {n}")
+    role = "eigenaar"
+    email = factory.Sequence(lambda n: f"persoon{n}@bedrijf.example")
+
+
+class ContactMomentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactMoment
+
+    company = factory.SubFactory(CompanyFactory)
+    region = factory.SelfAttribute("company.region")
+    kind = ContactMoment.Kind.PHONE
+    occurred_at = factory.LazyFunction(timezone.now)
+    author = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    summary = "Gesprek over groeiplannen."
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    company = factory.SubFactory(CompanyFactory)
+    region = factory.SelfAttribute("company.region")
+    reference = factory.Sequence(lambda n: f"HV-2026-{n:05d}")
+    channel = Case.Channel.PHONE
+    question = "Hoe kom ik aan financiering voor een nieuwe machine?"
+    owner = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    opened_at = factory.LazyFunction(timezone.now)
+    deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=1))
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    case = factory.SubFactory(CaseFactory)
+    company = factory.SelfAttribute("case.company")
+    region = factory.SelfAttribute("case.region")
+    from_organisation = factory.SelfAttribute("case.organisation")
+    to_organisation = factory.SubFactory(OrganisationFactory)
+    created_by = factory.SelfAttribute("case.owner")
+    status = Referral.Status.SENT
+    message = "Graag contact opnemen over financiering."
