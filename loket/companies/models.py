@@ -9,8 +9,8 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from loket.core.models import Municipality, RegionalModel, Theme
 from loket.companies.validators import validate_kvk_number, validate_postcode
+from loket.core.models import Municipality, RegionalModel, Theme
 
 
 class SbiCode(models.Model):
@@ -33,6 +33,9 @@ class SbiCode(models.Model):
         verbose_name_plural = _("SBI-codes")
         ordering = ["code"]
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
     @property
     def name(self) -> str:
         return self.name_en if translation.get_language() == "en" else self.name_nl
@@ -40,9 +43,6 @@ class SbiCode(models.Model):
     @property
     def is_section(self) -> bool:
         return self.section_id is None
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
 
 class SizeClass(models.TextChoices):
@@ -162,7 +162,9 @@ class Company(RegionalModel):
                 fields=["region", "kvk_number"],
                 condition=~models.Q(kvk_number=""),
                 name="company_unique_kvk_per_region",
-                violation_error_message=_("Er staat al een bedrijf met dit KvK-nummer in de regio."),
+                violation_error_message=_(
+                    "Er staat al een bedrijf met dit KvK-nummer in de regio."
+                ),
             )
         ]
         indexes = [

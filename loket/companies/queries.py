@@ -29,13 +29,17 @@ def company_visibility_q(user: Any, field: str = "company") -> Q:
         orgs = scope.organisation_ids
         condition |= Q(
             **{
-                f"{pk_field}__in": ContactMoment.objects.filter(
-                    organisation_id__in=orgs
-                ).values("company_id")
+                f"{pk_field}__in": ContactMoment.objects.filter(organisation_id__in=orgs).values(
+                    "company_id"
+                )
             }
         )
         condition |= Q(
-            **{f"{pk_field}__in": Case.objects.filter(organisation_id__in=orgs).values("company_id")}
+            **{
+                f"{pk_field}__in": Case.objects.filter(organisation_id__in=orgs).values(
+                    "company_id"
+                )
+            }
         )
         condition |= Q(
             **{

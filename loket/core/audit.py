@@ -37,9 +37,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
         out[field.name] = _plain(getattr(obj, field.attname))
     for field in meta.many_to_many:
         if names is not None and field.name in names and obj.pk is not None:
-            out[field.name] = _plain(
-                list(getattr(obj, field.name).values_list("pk", flat=True))
-            )
+            out[field.name] = _plain(list(getattr(obj, field.name).values_list("pk", flat=True)))
     return out
 
 

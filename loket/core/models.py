@@ -70,12 +70,12 @@ class BilingualLabel(models.Model):
         abstract = True
         ordering = ["position", "name_nl"]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_en if translation.get_language() == "en" else self.name_nl
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Theme(BilingualLabel):

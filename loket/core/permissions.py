@@ -8,10 +8,7 @@ query) and cached on it, so a page asks it as often as it likes for free.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from loket.accounts.models import User
+from typing import Any
 
 # Roles of the programme itself: they see every company of their region.
 PROGRAMME_ROLES = frozenset({"advisor", "specialist", "programme_manager", "administrator"})
@@ -32,6 +29,8 @@ class Scope:
     # organisation id -> roles held there
     roles_by_organisation: dict[int, frozenset[str]] = field(default_factory=dict)
     team_lead_organisation_ids: frozenset[int] = frozenset()
+    # organisation id -> its region id
+    organisation_regions: dict[int, int] = field(default_factory=dict)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -62,6 +61,16 @@ class Scope:
     def can_audit(self, region_id: int) -> bool:
         return self.has_role("administrator", region_id=region_id)
 
+    def organisations_in(self, region_id: int) -> list[int]:
+        """The user's organisations in a region, programme organisations first."""
+        orgs = [o for o, r in self.organisation_regions.items() if r == region_id]
+        return sorted(
+            orgs, key=lambda o: (not (self.roles_by_organisation[o] & PROGRAMME_ROLES), o)
+        )
+
+    def is_member_of(self, organisation_id: int) -> bool:
+        return organisation_id in self.organisation_ids
+
     def requires_mfa(self, roles_requiring: list[str] | tuple[str, ...]) -> bool:
         return bool(self.roles & set(roles_requiring))
 
@@ -78,13 +87,15 @@ def scope_of(user: Any) -> Scope:
         return cached  # type: ignore[no-any-return]
     from loket.accounts.models import Membership
 
-    rows = Membership.objects.filter(user_id=user.pk, organisation__region__isnull=False).values_list(
+    rows = Membership.objects.filter(user_id=user.pk).values_list(
         "organisation_id", "organisation__region_id", "role", "is_team_lead"
     )
     by_region: dict[int, set[str]] = {}
     by_org: dict[int, set[str]] = {}
     leads: set[int] = set()
+    org_regions: dict[int, int] = {}
     for org_id, region_id, role, is_lead in rows:
+        org_regions[org_id] = region_id
         by_region.setdefault(region_id, set()).add(role)
         by_org.setdefault(org_id, set()).add(role)
         if is_lead:
@@ -96,6 +107,7 @@ def scope_of(user: Any) -> Scope:
         roles_by_region={k: frozenset(v) for k, v in by_region.items()},
         roles_by_organisation={k: frozenset(v) for k, v in by_org.items()},
         team_lead_organisation_ids=frozenset(leads),
+        organisation_regions=org_regions,
     )
     user._loket_scope = scope
     return scope
