@@ -84,7 +84,7 @@ def scope_of(user: Any) -> Scope:
         return EMPTY_SCOPE
     cached = getattr(user, "_loket_scope", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     from loket.accounts.models import Membership
 
     rows = Membership.objects.filter(user_id=user.pk).values_list(
