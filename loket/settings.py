@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "loket.accounts",
     "loket.companies",
     "loket.casework",
+    "loket.demo",
 ]
 
 MIDDLEWARE = [
