@@ -1,0 +1,118 @@
+"""API fixtures: a token client per standing user, and a small record everyone works in.
+
+``data`` (on top of the ``world`` of tests/conftest.py):
+- ``assen_co``: a company in Assen with a contact moment by alice (programme bureau), a
+  contact moment by bob (Gemeente Assen), a confidential contact moment by alice, a
+  contact person, a case owned by alice, and a referral from the bureau to Gemeente Assen
+  (sent). Bob sees it; charlie does not.
+- ``emmen_co``: a company in Emmen with a contact moment by charlie (Gemeente Emmen).
+- ``quiet_co``: a company nobody outside the programme has anything to do with.
+- ``twente_co``: a company in the other region (only olga sees it).
+"""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from loket.accounts.models import ApiToken
+from loket.casework.models import ContactMoment, Referral
+from tests import factories as f
+
+
+class ApiClient:
+    """A Django test client that sends a personal API token and JSON."""
+
+    def __init__(self, user: Any = None, language: str | None = None) -> None:
+        headers = {}
+        if user is not None:
+            _, raw = ApiToken.issue(user, "tests")
+            headers["Authorization"] = f"Bearer {raw}"
+        if language:
+            headers["Accept-Language"] = language
+        self.client = Client(headers=headers)
+        self.user = user
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self.client.get(f"/api{path}", params or {})
+
+    def post(self, path: str, data: Any = None) -> Any:
+        return self._send("post", path, data)
+
+    def patch(self, path: str, data: Any = None) -> Any:
+        return self._send("patch", path, data)
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(f"/api{path}")
+
+    def _send(self, method: str, path: str, data: Any) -> Any:
+        body = (
+            data if isinstance(data, str | bytes) else json.dumps(data if data is not None else {})
+        )
+        return getattr(self.client, method)(f"/api{path}", body, content_type="application/json")
+
+
+@pytest.fixture
+def api_as(db):
+    """``api_as(user)``: an API client with a fresh token of that user (None: anonymous)."""
+
+    def _make(user: Any = None, language: str | None = None) -> ApiClient:
+        return ApiClient(user, language)
+
+    return _make
+
+
+@pytest.fixture
+def data(world):
+    w = world
+    assen_co = f.CompanyFactory(region=w.region, name="Bakkerij De Brink", municipality=w.assen)
+    emmen_co = f.CompanyFactory(
+        region=w.region, name="Metaalbewerking Emmen", municipality=w.emmen, city="Emmen"
+    )
+    quiet_co = f.CompanyFactory(region=w.region, name="Stille Vennoot B.V.")
+    twente_co = f.CompanyFactory(
+        region=w.other_region, name="Twentse Textiel", postcode="7511 AA", city="Enschede"
+    )
+    person = f.PersonFactory(company=assen_co, name="Anna de Bakker")
+    twente_person = f.PersonFactory(company=twente_co, name="Tom Twente")
+    moment_alice = f.ContactMomentFactory(
+        company=assen_co, author=w.alice, organisation=w.bureau, kind=ContactMoment.Kind.VISIT
+    )
+    moment_bob = f.ContactMomentFactory(company=assen_co, author=w.bob, organisation=w.gem_assen)
+    moment_secret = f.ContactMomentFactory(
+        company=assen_co,
+        author=w.alice,
+        organisation=w.bureau,
+        confidential=True,
+        summary="Vertrouwelijk: financiële problemen.",
+    )
+    moment_charlie = f.ContactMomentFactory(
+        company=emmen_co, author=w.charlie, organisation=w.gem_emmen
+    )
+    case = f.CaseFactory(company=assen_co, owner=w.alice, organisation=w.bureau)
+    quiet_case = f.CaseFactory(company=quiet_co, owner=w.alice, organisation=w.bureau)
+    referral = f.ReferralFactory(
+        case=case, to_organisation=w.gem_assen, status=Referral.Status.SENT
+    )
+    twente_case = f.CaseFactory(company=twente_co, owner=w.olga, organisation=w.twente_bureau)
+    return SimpleNamespace(
+        w=w,
+        assen_co=assen_co,
+        emmen_co=emmen_co,
+        quiet_co=quiet_co,
+        twente_co=twente_co,
+        person=person,
+        twente_person=twente_person,
+        moment_alice=moment_alice,
+        moment_bob=moment_bob,
+        moment_secret=moment_secret,
+        moment_charlie=moment_charlie,
+        case=case,
+        quiet_case=quiet_case,
+        referral=referral,
+        twente_case=twente_case,
+    )
