@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loket.core.models import Need, RegionalModel, Theme
@@ -176,6 +179,31 @@ class Case(RegionalModel):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
+
+    @property
+    def awaits_response(self) -> bool:
+        return self.is_open and self.first_response_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still waiting for a first response after the deadline (see
+        ``queries.overdue_q``, the same rule in SQL)."""
+        return self.awaits_response and self.deadline < timezone.now()
+
+    @property
+    def is_due_today(self) -> bool:
+        return (
+            self.awaits_response
+            and not self.is_overdue
+            and timezone.localtime(self.deadline).date() == timezone.localdate()
+        )
+
+    @property
+    def response_time(self) -> dt.timedelta | None:
+        """How long the first response took after the question came in."""
+        if self.first_response_at is None:
+            return None
+        return max(self.first_response_at - self.opened_at, dt.timedelta(0))
 
 
 class Referral(RegionalModel):

@@ -92,20 +92,6 @@ def _case_snapshot(case: Case) -> dict[str, Any]:
     return audit.snapshot(case, (*CASE_AUDIT_FIELDS, "themes"))
 
 
-def _check_same_region(region_id: int, items: Iterable[Any], field: str) -> None:
-    for item in items:
-        if getattr(item, "region_id", region_id) != region_id:
-            raise ValidationError({field: _("Dit hoort niet bij de regio van het bedrijf.")})
-
-
-def _check_persons(company: Company, persons: Iterable[Person]) -> None:
-    for person in persons:
-        if person.company_id != company.pk:
-            raise ValidationError(
-                {"persons": _("Deze persoon is geen contactpersoon van dit bedrijf.")}
-            )
-
-
 def _on_commit_enqueue(task: Any, *args: Any) -> None:
     transaction.on_commit(lambda: task.enqueue(*args))
 
@@ -157,7 +143,7 @@ def open_case(
         raise ValidationError(errors)
     assert owner is not None
     opened_at = opened_at or timezone.now()
-    owner_org = acting_organisation(owner, company.region_id)
+    owner_org = acting_organisation(owner, company.region_id, organisation)
     case = Case(
         region_id=company.region_id,
         reference=uuid.uuid4().hex[:20],
@@ -166,7 +152,7 @@ def open_case(
         channel=channel,
         question=question.strip(),
         owner=owner,
-        organisation=organisation or owner_org,
+        organisation=owner_org,
         opened_at=opened_at,
         deadline=compute_deadline(opened_at, company.region.first_response_working_days),
         created_by=actor,
@@ -187,9 +173,27 @@ def open_case(
     return case
 
 
+def can_work_case(actor: User, case: Case) -> bool:
+    """The owner and every case worker of the region may change a case and refer it."""
+    return case.owner_id == actor.pk or scope_of(actor).can_work_cases(case.region_id)
+
+
+def can_change_contact_moment(actor: User, moment: ContactMoment) -> bool:
+    """Only the author's organisation edits or deletes a contact moment."""
+    return scope_of(actor).is_member_of(moment.organisation_id)
+
+
+def can_answer_referral(actor: User, referral: Referral) -> bool:
+    """Only the receiving organisation accepts, declines or completes a referral."""
+    return scope_of(actor).is_member_of(referral.to_organisation_id)
+
+
+def can_send_referral(actor: User, referral: Referral) -> bool:
+    return referral.created_by_id == actor.pk or scope_of(actor).can_work_cases(referral.region_id)
+
+
 def _require_case_worker(actor: User, case: Case) -> None:
-    scope = scope_of(actor)
-    require(case.owner_id == actor.pk or scope.can_work_cases(case.region_id))
+    require(can_work_case(actor, case))
 
 
 def change_status(
@@ -223,6 +227,7 @@ def change_status(
             case.closed_at = now
         elif case.status == S.CLOSED:
             case.outcome = ""
+            case.outcome_note = ""
             case.closed_at = None
         if case.first_response_at is None and status != S.NEW:
             case.first_response_at = now
@@ -246,7 +251,11 @@ def update_case(actor: User, case: Case, data: Mapping[str, Any]) -> Case:
         before = _case_snapshot(case)
         if "owner" in data and data["owner"] != case.owner:
             owner = data["owner"]
-            if owner is None or not scope_of(owner).can_work_cases(case.region_id):
+            if (
+                owner is None
+                or not owner.is_active
+                or not scope_of(owner).can_work_cases(case.region_id)
+            ):
                 raise ValidationError(
                     {"owner": _("Deze persoon kan geen hulpvragen behandelen in deze regio.")}
                 )
@@ -305,19 +314,8 @@ def record_contact(
     require(company.region_id in scope.region_ids)
     org = acting_organisation(actor, company.region_id, organisation)
     persons, themes, needs = list(persons), list(themes), list(needs)
-    _check_persons(company, persons)
-    errors: dict[str, str] = {}
-    if case is not None and case.company_id != company.pk:
-        errors["case"] = _("Deze hulpvraag hoort bij een ander bedrijf.")
     occurred_at = occurred_at or timezone.now()
-    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
-        errors["occurred_at"] = _("Een contactmoment kan niet in de toekomst liggen.")
-    if duration_minutes is not None and not 0 < duration_minutes <= MAX_CONTACT_MINUTES:
-        errors["duration_minutes"] = _("De duur ligt tussen 1 minuut en 24 uur.")
-    if follow_up_on is not None and follow_up_on < timezone.localtime(occurred_at).date():
-        errors["follow_up_on"] = _("De opvolgdatum ligt niet vóór het contactmoment.")
-    if errors:
-        raise ValidationError(errors)
+    _validate_contact(company, case, occurred_at, duration_minutes, follow_up_on, persons)
     moment = ContactMoment(
         region_id=company.region_id,
         company=company,
@@ -349,11 +347,43 @@ def record_contact(
     return moment
 
 
+def _validate_contact(
+    company: Company,
+    case: Case | None,
+    occurred_at: dt.datetime | None,
+    duration_minutes: int | None,
+    follow_up_on: dt.date | None,
+    persons: Iterable[Person],
+) -> None:
+    """The rules a contact moment keeps, on record and on change alike."""
+    errors: dict[str, str] = {}
+    for person in persons:
+        if person.company_id != company.pk:
+            errors["persons"] = _("Deze persoon is geen contactpersoon van dit bedrijf.")
+    if case is not None and case.company_id != company.pk:
+        errors["case"] = _("Deze hulpvraag hoort bij een ander bedrijf.")
+    if occurred_at is not None and occurred_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["occurred_at"] = _("Een contactmoment kan niet in de toekomst liggen.")
+    if duration_minutes is not None and not 0 < duration_minutes <= MAX_CONTACT_MINUTES:
+        errors["duration_minutes"] = _("De duur ligt tussen 1 minuut en 24 uur.")
+    if (
+        follow_up_on is not None
+        and occurred_at is not None
+        and follow_up_on < timezone.localtime(occurred_at).date()
+    ):
+        errors["follow_up_on"] = _("De opvolgdatum ligt niet vóór het contactmoment.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _note_response(actor: User, case: Case, moment: ContactMoment) -> None:
+    """A contact on a case is its first response (never earlier than the case was opened,
+    never later than now); an intake moves a new case to intake, any other contact to in
+    progress."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     before = _case_snapshot(case)
     if case.first_response_at is None:
-        case.first_response_at = min(moment.occurred_at, timezone.now())
+        case.first_response_at = max(min(moment.occurred_at, timezone.now()), case.opened_at)
     if case.status == S.NEW:
         case.status = S.INTAKE if moment.kind == ContactMoment.Kind.INTAKE else S.IN_PROGRESS
     changes = audit.diff(before, _case_snapshot(case))
@@ -367,22 +397,37 @@ def _note_response(actor: User, case: Case, moment: ContactMoment) -> None:
 def update_contact_moment(
     actor: User, moment: ContactMoment, data: Mapping[str, Any]
 ) -> ContactMoment:
-    """Only the author's organisation changes a contact moment."""
-    require(scope_of(actor).is_member_of(moment.organisation_id))
+    """Only the author's organisation changes a contact moment; the rules of
+    ``record_contact`` hold, and newly linking a case counts as a response to it."""
+    require(can_change_contact_moment(actor, moment))
     fields = (*CONTACT_FIELDS, *CONTACT_M2M)
     with transaction.atomic():
-        moment = ContactMoment.objects.select_for_update().get(pk=moment.pk)
+        moment = (
+            ContactMoment.objects.select_for_update().select_related("company").get(pk=moment.pk)
+        )
         before = audit.snapshot(moment, fields)
+        old_case_id = moment.case_id
         for key in CONTACT_FIELDS:
             if key in data:
                 setattr(moment, key, data[key])
-        if "persons" in data:
-            _check_persons(moment.company, data["persons"])
+        if isinstance(moment.summary, str):
+            moment.summary = moment.summary.strip()
+        persons = list(data["persons"]) if "persons" in data else []
+        _validate_contact(
+            moment.company,
+            moment.case,
+            moment.occurred_at,
+            moment.duration_minutes,
+            moment.follow_up_on,
+            persons,
+        )
         moment.full_clean()
         moment.save()
         for key in CONTACT_M2M:
             if key in data:
                 getattr(moment, key).set(list(data[key]))
+        if moment.case is not None and moment.case_id != old_case_id:
+            _note_response(actor, moment.case, moment)
         changes = audit.diff(before, audit.snapshot(moment, fields))
         if changes:
             audit.record(
@@ -396,7 +441,7 @@ def update_contact_moment(
 
 
 def delete_contact_moment(actor: User, moment: ContactMoment) -> None:
-    require(scope_of(actor).is_member_of(moment.organisation_id))
+    require(can_change_contact_moment(actor, moment))
     with transaction.atomic():
         audit.record(
             actor,
@@ -436,6 +481,12 @@ def refer(
         errors["to_organisation"] = _("Deze organisatie werkt niet in de regio van het bedrijf.")
     elif to_organisation.pk == case.organisation_id:
         errors["to_organisation"] = _("Verwijs naar een andere organisatie dan de eigen.")
+    elif Referral.objects.filter(
+        case=case, to_organisation=to_organisation, status__in=Referral.OPEN_STATUSES
+    ).exists():
+        errors["to_organisation"] = _(
+            "Deze hulpvraag staat al open bij deze organisatie; wacht op hun reactie."
+        )
     if not (message or "").strip():
         errors["message"] = _("Schrijf de partner wat er van hen gevraagd wordt.")
     if not case.is_open:
@@ -493,11 +544,10 @@ def _transition_referral(
     receiving_side: bool,
     **fields: Any,
 ) -> Referral:
-    scope = scope_of(actor)
     if receiving_side:
-        require(scope.is_member_of(referral.to_organisation_id))
+        require(can_answer_referral(actor, referral))
     else:
-        require(referral.created_by_id == actor.pk or scope.can_work_cases(referral.region_id))
+        require(can_send_referral(actor, referral))
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         if referral.status not in allowed_from:
