@@ -62,7 +62,7 @@ class MultipleChoiceByIdField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField:

@@ -357,7 +357,8 @@ def test_the_contact_form_offers_persons_needs_and_the_open_cases_of_the_company
         assert need.name_nl in html
     assert f'<option value="{case.pk}" selected>' in html
     assert "HV-ANDER-1" not in html
-    assert 'value="intake"' in html and 'type="datetime-local"' in html
+    assert 'value="intake"' in html
+    assert 'type="datetime-local"' in html
     assert 'name="organisation"' not in html, "one organisation: no choice"
 
 
@@ -431,7 +432,8 @@ def test_a_confidential_contact_moment_is_a_404_for_another_organisation(
     )
     assert login(world.bob).get(_url("contact_detail", secret.pk)).status_code == 404
     html = login(world.pam).get(_url("contact_detail", secret.pk)).content.decode()
-    assert "Geheim." in html and "vertrouwelijk" in html
+    assert "Geheim." in html
+    assert "vertrouwelijk" in html
     case_html = login(world.bob).get(_url("case_detail", referral.case_id)).content.decode()
     assert "Geheim." not in case_html
 
