@@ -9,11 +9,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from loket.accounts.models import Organisation, User
 from loket.casework import queries, services
+from loket.casework.filters import CaseFilterSet, ContactMomentFilterSet, ReferralFilterSet
 from loket.casework.models import Case, ContactMoment, Referral
 from loket.companies.models import Company, Person
 from loket.companies.queries import companies_visible_to, persons_visible_to
@@ -31,7 +32,9 @@ from loket.core.api import (
     Slug,
     UserRef,
     actor,
+    apply_filterset,
     errors,
+    filter_schema,
     needs_by_slug,
     resolve_many,
     resolve_one,
@@ -201,6 +204,22 @@ class ReferralOut(Schema):
     completed_at: dt.datetime | None
 
 
+# --- filters: the list pages' FilterSets, plus the company ------------------------------
+
+_COMPANY = {"company": (Id | None, Field(None, description="Alleen van dit bedrijf (id)."))}
+ContactMomentFilters = filter_schema("ContactMomentFilters", ContactMomentFilterSet, extra=_COMPANY)
+CaseFilters = filter_schema("CaseFilters", CaseFilterSet, extra=_COMPANY)
+ReferralFilters = filter_schema("ReferralFilters", ReferralFilterSet, extra=_COMPANY)
+
+
+def _filtered(
+    filterset_class: Any, request: HttpRequest, queryset: QuerySet[Any], filters: Any
+) -> QuerySet[Any]:
+    if filters.company is not None:
+        queryset = queryset.filter(company_id=filters.company)
+    return apply_filterset(filterset_class, request, queryset)
+
+
 # --- querysets -----------------------------------------------------------------------
 
 
@@ -286,10 +305,14 @@ router.add_router("", contact_router)
     summary="Contactmomenten",
 )
 @paginate(LimitOffset)
-def list_contact_moments(request: HttpRequest) -> Any:
-    """De contactmomenten die u mag zien, nieuwste eerst. Vertrouwelijke alleen binnen de
-    eigen organisatie."""
-    return contact_moment_queryset(actor(request))
+def list_contact_moments(
+    request: HttpRequest,
+    filters: ContactMomentFilters = Query(...),  # type: ignore[valid-type]  # noqa: B008
+) -> Any:
+    """De contactmomenten die u mag zien, nieuwste eerst, gefilterd zoals op de lijstpagina.
+    Vertrouwelijke alleen binnen de eigen organisatie."""
+    qs = contact_moment_queryset(actor(request))
+    return _filtered(ContactMomentFilterSet, request, qs, filters)
 
 
 @contact_router.post(
@@ -313,7 +336,7 @@ def create_contact_moment(request: HttpRequest, payload: ContactMomentIn) -> Any
 
 
 @contact_router.get(
-    "/contact-moments/{moment_id}",
+    "/contact-moments/{int:moment_id}",
     response={200: ContactMomentOut, **errors(401, 404, 422)},
     summary="Contactmoment",
 )
@@ -322,7 +345,7 @@ def get_contact_moment(request: HttpRequest, moment_id: PathId) -> Any:
 
 
 @contact_router.patch(
-    "/contact-moments/{moment_id}",
+    "/contact-moments/{int:moment_id}",
     response={200: ContactMomentOut, **errors(401, 403, 404, 422)},
     summary="Contactmoment wijzigen",
 )
@@ -338,7 +361,7 @@ def update_contact_moment(
 
 
 @contact_router.delete(
-    "/contact-moments/{moment_id}",
+    "/contact-moments/{int:moment_id}",
     response={204: None, **errors(401, 403, 404, 422)},
     summary="Contactmoment verwijderen",
 )
@@ -372,9 +395,12 @@ def _case_data(user: User, company: Company, payload: CaseFields) -> dict[str, A
 
 @case_router.get("/cases", response={200: list[CaseOut], **errors(401, 422)}, summary="Hulpvragen")
 @paginate(LimitOffset)
-def list_cases(request: HttpRequest) -> Any:
-    """De hulpvragen die u mag zien, nieuwste eerst."""
-    return case_queryset(actor(request))
+def list_cases(
+    request: HttpRequest,
+    filters: CaseFilters = Query(...),  # type: ignore[valid-type]  # noqa: B008
+) -> Any:
+    """De hulpvragen die u mag zien, nieuwste eerst, gefilterd zoals op de lijstpagina."""
+    return _filtered(CaseFilterSet, request, case_queryset(actor(request)), filters)
 
 
 @case_router.post(
@@ -392,7 +418,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Any:
 
 
 @case_router.get(
-    "/cases/{case_id}",
+    "/cases/{int:case_id}",
     response={200: CaseOut, **errors(401, 404, 422)},
     summary="Hulpvraag",
 )
@@ -401,13 +427,13 @@ def get_case(request: HttpRequest, case_id: PathId) -> Any:
 
 
 @case_router.patch(
-    "/cases/{case_id}",
+    "/cases/{int:case_id}",
     response={200: CaseOut, **errors(401, 403, 404, 422)},
     summary="Hulpvraag wijzigen",
 )
 def update_case(request: HttpRequest, case_id: PathId, payload: CasePatch) -> Any:
     """Wijzigt vraag, kanaal, thema's, contactpersoon of eigenaar. De status wijzigt via
-    /cases/{case_id}/status."""
+    /cases/{int:case_id}/status."""
     user = actor(request)
     case = queries.get_case_for_user(user, case_id)
     services.update_case(user, case, _case_data(user, case.company, payload))
@@ -415,7 +441,7 @@ def update_case(request: HttpRequest, case_id: PathId, payload: CasePatch) -> An
 
 
 @case_router.post(
-    "/cases/{case_id}/status",
+    "/cases/{int:case_id}/status",
     response={200: CaseOut, **errors(401, 403, 404, 422)},
     summary="Status van een hulpvraag wijzigen",
 )
@@ -446,9 +472,13 @@ router.add_router("", referral_router)
     summary="Verwijzingen",
 )
 @paginate(LimitOffset)
-def list_referrals(request: HttpRequest) -> Any:
-    """De verwijzingen die u mag zien, nieuwste eerst."""
-    return referral_queryset(actor(request))
+def list_referrals(
+    request: HttpRequest,
+    filters: ReferralFilters = Query(...),  # type: ignore[valid-type]  # noqa: B008
+) -> Any:
+    """De verwijzingen die u mag zien, nieuwste eerst, gefilterd zoals op de lijstpagina
+    (uw inbox: `to_organisation` is uw organisatie, zie /me)."""
+    return _filtered(ReferralFilterSet, request, referral_queryset(actor(request)), filters)
 
 
 @referral_router.post(
@@ -477,7 +507,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
 
 
 @referral_router.get(
-    "/referrals/{referral_id}",
+    "/referrals/{int:referral_id}",
     response={200: ReferralOut, **errors(401, 404, 422)},
     summary="Verwijzing",
 )
@@ -486,7 +516,7 @@ def get_referral(request: HttpRequest, referral_id: PathId) -> Any:
 
 
 @referral_router.post(
-    "/referrals/{referral_id}/send",
+    "/referrals/{int:referral_id}/send",
     response={200: ReferralOut, **errors(401, 403, 404, 422)},
     summary="Voorgestelde verwijzing versturen",
 )
@@ -497,7 +527,7 @@ def send_referral(request: HttpRequest, referral_id: PathId) -> Any:
 
 
 @referral_router.post(
-    "/referrals/{referral_id}/accept",
+    "/referrals/{int:referral_id}/accept",
     response={200: ReferralOut, **errors(401, 403, 404, 422)},
     summary="Verwijzing accepteren",
 )
@@ -509,7 +539,7 @@ def accept_referral(request: HttpRequest, referral_id: PathId) -> Any:
 
 
 @referral_router.post(
-    "/referrals/{referral_id}/decline",
+    "/referrals/{int:referral_id}/decline",
     response={200: ReferralOut, **errors(401, 403, 404, 422)},
     summary="Verwijzing afwijzen",
 )
@@ -522,7 +552,7 @@ def decline_referral(request: HttpRequest, referral_id: PathId, payload: Decline
 
 
 @referral_router.post(
-    "/referrals/{referral_id}/complete",
+    "/referrals/{int:referral_id}/complete",
     response={200: ReferralOut, **errors(401, 403, 404, 422)},
     summary="Verwijzing afronden",
 )

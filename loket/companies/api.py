@@ -7,11 +7,11 @@ through ``services.py`` (permission, validation, audit). Endpoints only translat
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from loket.accounts.models import Organisation, User
@@ -50,6 +50,8 @@ persons_router = Router(tags=["contactpersonen"])
 router.add_router("", persons_router)
 
 MAX_LIST = 20
+MAX_SEARCH = 50
+MAX_TIMELINE_PAGE = 10_000
 
 
 # --- schemas -------------------------------------------------------------------------
@@ -137,6 +139,11 @@ class CompanyOut(Schema):
     def resolve_size_class(obj: Company) -> str | None:
         size = obj.size_class
         return size.value if size is not None else None
+
+
+class CaseRefOut(Schema):
+    id: int
+    reference: str
 
 
 class CandidateOut(Schema):
@@ -312,11 +319,14 @@ def create_company(request: HttpRequest, payload: CompanyIn) -> Any:
                 "candidates": list(visible.order_by("pk")),
             },
         )
-    return Status(201, _company(user, company.pk))
+    # The service's own object: a partner who creates a company with which their
+    # organisation has no contact yet may not see it afterwards, but gets what they sent.
+    prefetch_related_objects([company], "sbi_codes", "themes", "business_associations")
+    return Status(201, company)
 
 
 @router.get(
-    "/companies/{company_id}",
+    "/companies/{int:company_id}",
     response={200: CompanyOut, **errors(401, 404, 422)},
     summary="Bedrijf",
 )
@@ -325,7 +335,7 @@ def get_company(request: HttpRequest, company_id: PathId) -> Any:
 
 
 @router.patch(
-    "/companies/{company_id}",
+    "/companies/{int:company_id}",
     response={200: CompanyOut, **errors(401, 403, 404, 422)},
     summary="Bedrijf wijzigen",
 )
@@ -339,7 +349,7 @@ def update_company(request: HttpRequest, company_id: PathId, payload: CompanyPat
 
 
 @router.delete(
-    "/companies/{company_id}",
+    "/companies/{int:company_id}",
     response={204: None, **errors(401, 403, 404, 422)},
     summary="Bedrijf verwijderen",
 )
@@ -352,7 +362,7 @@ def delete_company(request: HttpRequest, company_id: PathId) -> Any:
 
 
 @router.post(
-    "/companies/{company_id}/merge",
+    "/companies/{int:company_id}/merge",
     response={200: CompanyOut, **errors(401, 403, 404, 422)},
     summary="Bedrijven samenvoegen",
 )
@@ -367,11 +377,180 @@ def merge_companies(request: HttpRequest, company_id: PathId, payload: MergeIn) 
     return _company(user, kept.pk)
 
 
+# --- search and timeline --------------------------------------------------------------
+
+
+class SearchIn(Input):
+    q: ReqStr200 = Field(
+        description="Naam, handelsnaam, KvK-nummer, postcode (+ huisnummer), plaats of "
+        "contactpersoon; tikfouten en woordvolgorde maken niet uit."
+    )
+    limit: int = Field(20, ge=1, le=MAX_SEARCH)
+
+
+class CompanySummaryOut(Schema):
+    id: int
+    name: str
+    kvk_number: str
+    street: str
+    house_number: int | None
+    house_number_addition: str
+    postcode: str
+    city: str
+    municipality: Ref | None
+
+
+class HitOut(Schema):
+    company: CompanySummaryOut
+    score: float
+    matched_field: str
+    matched_value: str
+
+    @staticmethod
+    def resolve_matched_field(obj: Any) -> str:
+        return str(obj.matched_field)
+
+
+@router.post(
+    "/companies/search",
+    response={200: list[HitOut], **errors(401, 422)},
+    summary="Bedrijven zoeken",
+)
+def search(request: HttpRequest, payload: SearchIn) -> Any:
+    """Zoekt bedrijven die u mag zien, beste eerst. Een POST, zodat zoektermen (vaak
+    namen van personen) niet in URL's en logboeken belanden."""
+    from loket.companies.search import InvalidSearch, search_companies
+
+    try:
+        return search_companies(actor(request), payload.q, payload.limit)
+    except InvalidSearch as exc:
+        raise field_error("q", str(exc.message)) from exc
+
+
+class ContactEntryOut(Schema):
+    id: int
+    kind: str
+    occurred_at: dt.datetime
+    duration_minutes: int | None
+    author: UserRef
+    organisation: Ref
+    case: CaseRefOut | None
+    persons: list[Ref]
+    themes: list[str]
+    needs: list[str]
+    summary: str
+    follow_up_on: dt.date | None
+    confidential: bool
+
+    @staticmethod
+    def resolve_themes(obj: Any) -> list[str]:
+        return [theme.slug for theme in obj.themes.all()]
+
+    @staticmethod
+    def resolve_needs(obj: Any) -> list[str]:
+        return [need.slug for need in obj.needs.all()]
+
+
+class CaseEntryOut(Schema):
+    id: int
+    reference: str
+    channel: str
+    question: str
+    status: str
+    owner: UserRef
+    organisation: Ref
+    opened_at: dt.datetime
+    deadline: dt.datetime
+    first_response_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    outcome: str
+
+
+class ReferralEntryOut(Schema):
+    id: int
+    case: CaseRefOut
+    from_organisation: Ref
+    to_organisation: Ref
+    created_by: UserRef
+    status: str
+    message: str
+    decline_reason: str
+    feedback: str
+    created_at: dt.datetime
+
+
+class ChangeEntryOut(Schema):
+    id: int
+    action: str
+    object_type: str
+    object_label: str
+    actor_label: str
+    at: dt.datetime
+
+
+class TimelineEntryOut(Schema):
+    kind: str = Field(description="contact, case, referral of change")
+    at: dt.datetime
+    summary: str = Field(description="Bij een wijziging: wat er veranderde.")
+    fields: list[str] = Field(description="Bij een wijziging: de gewijzigde velden.")
+    contact_moment: ContactEntryOut | None = None
+    case: CaseEntryOut | None = None
+    referral: ReferralEntryOut | None = None
+    change: ChangeEntryOut | None = None
+
+
+class TimelineOut(Schema):
+    entries: list[TimelineEntryOut]
+    page: int
+    size: int
+    has_next: bool
+
+
+class TimelineQuery(Schema):
+    page: int = Field(1, ge=1, le=MAX_TIMELINE_PAGE)
+    size: int = Field(25, ge=1, le=100)
+
+
+@router.get(
+    "/companies/{int:company_id}/timeline",
+    response={200: TimelineOut, **errors(401, 404, 422)},
+    summary="Tijdlijn van een bedrijf",
+)
+def timeline(
+    request: HttpRequest,
+    company_id: PathId,
+    params: TimelineQuery = Query(...),  # noqa: B008
+) -> Any:
+    """Alles wat elke partner met het bedrijf deed (contactmomenten, hulpvragen,
+    verwijzingen, wijzigingen), nieuwste eerst, zoals u het mag zien."""
+    from loket.companies.timeline import company_timeline
+
+    user = actor(request)
+    company = queries.get_company_for_user(user, company_id)
+    page = company_timeline(user, company, page=params.page, size=params.size)
+    slot = {"contact": "contact_moment", "case": "case", "referral": "referral", "change": "change"}
+    return {
+        "entries": [
+            {
+                "kind": entry.kind,
+                "at": entry.at,
+                "summary": str(entry.summary),
+                "fields": [str(f) for f in entry.fields],
+                slot[entry.kind]: entry.obj,
+            }
+            for entry in page.entries
+        ],
+        "page": page.number,
+        "size": page.size,
+        "has_next": page.has_next,
+    }
+
+
 # --- persons and consent ---------------------------------------------------------------
 
 
 @persons_router.get(
-    "/companies/{company_id}/persons",
+    "/companies/{int:company_id}/persons",
     response={200: list[PersonOut], **errors(401, 404, 422)},
     summary="Contactpersonen van een bedrijf",
 )
@@ -388,7 +567,7 @@ def list_persons(request: HttpRequest, company_id: PathId) -> Any:
 
 
 @persons_router.post(
-    "/companies/{company_id}/persons",
+    "/companies/{int:company_id}/persons",
     response={201: PersonOut, **errors(401, 403, 404, 422)},
     summary="Contactpersoon toevoegen",
 )
@@ -409,7 +588,7 @@ def create_person(request: HttpRequest, company_id: PathId, payload: PersonIn) -
 
 
 @persons_router.get(
-    "/persons/{person_id}",
+    "/persons/{int:person_id}",
     response={200: PersonOut, **errors(401, 404, 422)},
     summary="Contactpersoon",
 )
@@ -420,7 +599,7 @@ def get_person(request: HttpRequest, person_id: PathId) -> Any:
 
 
 @persons_router.patch(
-    "/persons/{person_id}",
+    "/persons/{int:person_id}",
     response={200: PersonOut, **errors(401, 403, 404, 422)},
     summary="Contactpersoon wijzigen",
 )
@@ -432,7 +611,7 @@ def update_person(request: HttpRequest, person_id: PathId, payload: PersonPatch)
 
 
 @persons_router.delete(
-    "/persons/{person_id}",
+    "/persons/{int:person_id}",
     response={204: None, **errors(401, 403, 404, 422)},
     summary="Contactpersoon verwijderen",
 )
@@ -443,7 +622,7 @@ def delete_person(request: HttpRequest, person_id: PathId) -> Any:
 
 
 @persons_router.post(
-    "/persons/{person_id}/consents",
+    "/persons/{int:person_id}/consents",
     response={201: ConsentOut, **errors(401, 403, 404, 422)},
     summary="Toestemming vastleggen",
 )
@@ -464,7 +643,7 @@ def record_consent(request: HttpRequest, person_id: PathId, payload: ConsentIn) 
 
 
 @persons_router.post(
-    "/persons/{person_id}/consents/{consent_id}/withdraw",
+    "/persons/{int:person_id}/consents/{int:consent_id}/withdraw",
     response={200: ConsentOut, **errors(401, 403, 404, 422)},
     summary="Toestemming intrekken",
 )

@@ -7,7 +7,7 @@ service or a scoped query, and turn the result into a schema. Rules live in serv
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -21,7 +21,7 @@ from ninja.pagination import PaginationBase
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
-from pydantic import AfterValidator, ConfigDict, StringConstraints, create_model
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, create_model
 from pydantic_core import PydanticCustomError
 
 from loket.accounts.models import ApiToken, User
@@ -155,8 +155,23 @@ def _datetime_in_range(value: dt.datetime) -> dt.datetime:
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Day = Annotated[dt.date, AfterValidator(_date_in_range)]
-Moment = Annotated[dt.datetime, AfterValidator(_datetime_in_range)]
+
+
+def _iso_text(kind: str) -> Callable[[Any], Any]:
+    """Dates and times are ISO strings: a number is not read as a Unix timestamp."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, int | float | bool):
+            raise PydanticCustomError(kind, "not an ISO string")
+        return value
+
+    return check
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_text("date_type")), AfterValidator(_date_in_range)]
+Moment = Annotated[
+    dt.datetime, BeforeValidator(_iso_text("datetime_type")), AfterValidator(_datetime_in_range)
+]
 Slug = ReqStr50
 
 
@@ -306,28 +321,48 @@ class LimitOffset(PaginationBase):
 # --- filters: one django-filter FilterSet serves the list page and the API --------------
 
 
-def _is_multiple(filter_: Any) -> bool:
-    from django import forms
+def _filter_type(filter_: Any) -> Any:
+    """The pydantic type of one django-filter filter's value, as tight as its form field:
+    choices become an enum, model choices an id, dates a bounded date."""
+    import django_filters as df
 
-    return issubclass(
-        filter_.field_class, forms.MultipleChoiceField | forms.ModelMultipleChoiceField
-    )
+    choices = [str(value) for value, _label in (filter_.extra.get("choices") or []) if value != ""]
+    if isinstance(filter_, df.OrderingFilter):
+        return _text(200)
+    if isinstance(filter_, df.ModelMultipleChoiceFilter):
+        return list[Id]
+    if isinstance(filter_, df.MultipleChoiceFilter):
+        item: Any = Literal[tuple(choices)] if choices else _text(100)
+        return list[item]
+    if isinstance(filter_, df.ModelChoiceFilter):
+        return Id
+    if isinstance(filter_, df.ChoiceFilter) and choices:
+        return Literal[tuple(choices)]
+    if isinstance(filter_, df.BooleanFilter):
+        return Literal["true", "false"]
+    if isinstance(filter_, df.DateFilter):
+        return Day
+    if isinstance(filter_, df.NumberFilter):
+        return Annotated[int, Field(ge=-MAX_POSITIVE_INT, le=MAX_POSITIVE_INT)]
+    return _text(200)
 
 
-def filter_schema(name: str, filterset_class: Any, exclude: Iterable[str] = ()) -> type[Schema]:
+def filter_schema(
+    name: str,
+    filterset_class: Any,
+    exclude: Iterable[str] = (),
+    extra: Mapping[str, tuple[Any, Any]] | None = None,
+) -> type[Schema]:
     """A ninja Query schema listing the FilterSet's filters, so they are documented in the
-    OpenAPI schema and bounded (length, NUL) before django-filter sees them."""
-    fields: dict[str, Any] = {}
+    OpenAPI schema and bounded (type, length, NUL) before django-filter sees them.
+    ``extra`` adds API-only parameters (name: (type, Field))."""
+    fields: dict[str, Any] = dict(extra or {})
     skip = {"limit", "offset", *exclude}
     for key, filter_ in filterset_class.base_filters.items():
         if key in skip:
             continue
         label = str(filter_.label or key)
-        if _is_multiple(filter_):
-            item = _text(100)
-            fields[key] = (list[item] | None, Field(None, description=label))  # type: ignore[valid-type]
-        else:
-            fields[key] = (_text(200) | None, Field(None, description=label))
+        fields[key] = (_filter_type(filter_) | None, Field(None, description=label))
     model: type[Schema] = create_model(name, __base__=Schema, **fields)
     return model
 
@@ -419,7 +454,15 @@ def translate_error(error: Mapping[str, Any]) -> dict[str, Any]:
         msg = str(error.get("msg", ""))
     else:
         msg = _("Ongeldige waarde.")
-    return {"loc": list(error.get("loc", [])), "msg": msg, "type": kind}
+    loc = list(error.get("loc", []))
+    if len(loc) > 2 and loc[0] == "query" and loc[1] in QUERY_SCHEMA_ARGS:
+        # ["query", "filters", "status", 0] -> ["query", "status", 0]: name the parameter.
+        del loc[1]
+    return {"loc": loc, "msg": msg, "type": kind}
+
+
+# Names of endpoint arguments that hold a schema of query parameters.
+QUERY_SCHEMA_ARGS = frozenset({"filters", "params", "ninja_pagination"})
 
 
 # --- reference lists -----------------------------------------------------------------

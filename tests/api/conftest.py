@@ -21,7 +21,10 @@ from django.test import Client
 
 from loket.accounts.models import ApiToken
 from loket.casework.models import ContactMoment, Referral
+from loket.companies.models import Consent
 from tests import factories as f
+
+ROLES = ("alice", "pam", "adam", "bob", "charlie", "olga")
 
 
 class ApiClient:
@@ -116,3 +119,50 @@ def data(world):
         referral=referral,
         twente_case=twente_case,
     )
+
+
+@pytest.fixture
+def objects(data):
+    """Named objects of ``data`` (and a few more) for the endpoint walks, and a token
+    client per role (plus "anonymous")."""
+    w = data.w
+    data.assen_co.account_manager = w.alice
+    data.assen_co.save()
+    assen_dup = f.CompanyFactory(region=w.region, name="Bakkerij Brink", municipality=w.assen)
+    f.ContactMomentFactory(company=assen_dup, author=w.bob, organisation=w.gem_assen)
+    consent = Consent.objects.create(person=data.person, purpose="delen", method="verbal")
+    proposed = f.ReferralFactory(
+        case=data.case,
+        to_organisation=w.gem_assen,
+        status=Referral.Status.PROPOSED,
+        created_by=w.alice,
+    )
+    accepted = f.ReferralFactory(
+        case=data.case, to_organisation=w.gem_assen, status=Referral.Status.ACCEPTED
+    )
+    named = {
+        "assen_co": data.assen_co,
+        "assen_dup": assen_dup,
+        "person": data.person,
+        "consent": consent,
+        "moment_alice": data.moment_alice,
+        "case": data.case,
+        "referral": data.referral,
+        "proposed": proposed,
+        "accepted": accepted,
+        "gem_emmen": w.gem_emmen,
+    }
+    clients = {"anonymous": Client()}
+    for role in ROLES:
+        _, raw = ApiToken.issue(getattr(w, role), "walk")
+        clients[role] = Client(headers={"Authorization": f"Bearer {raw}"})
+    return SimpleNamespace(pk={k: v.pk for k, v in named.items()}, clients=clients)
+
+
+def resolve_body(body: Any, pk: dict[str, int]) -> Any:
+    """A body of the permission table with "@name" replaced by that object's id."""
+    if isinstance(body, dict):
+        return {k: resolve_body(v, pk) for k, v in body.items()}
+    if isinstance(body, str) and body.startswith("@"):
+        return pk[body[1:]]
+    return body
