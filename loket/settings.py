@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "loket.accounts.middleware.RequireMFAMiddleware",
+    "loket.accounts.middleware.UserLanguageMiddleware",
 ]
 
 ROOT_URLCONF = "loket.urls"
@@ -96,9 +97,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["TEST"] = {"NAME": envstr("LOKET_TEST_DB", "")} if envstr(
-        "LOKET_TEST_DB", ""
-    ) else {}
+    DATABASES["default"]["TEST"] = (
+        {"NAME": envstr("LOKET_TEST_DB", "")} if envstr("LOKET_TEST_DB", "") else {}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -132,6 +133,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "loket.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "loket.accounts.forms.LoginForm"}
+MFA_ADAPTER = "loket.accounts.adapter.MFAAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {
@@ -140,7 +143,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Loket"
-LOKET_MFA_REQUIRED_ROLES = envlist("LOKET_MFA_REQUIRED_ROLES", ["administrator", "programme_manager"])
+LOKET_MFA_REQUIRED_ROLES = envlist(
+    "LOKET_MFA_REQUIRED_ROLES", ["administrator", "programme_manager"]
+)
 
 # Sessions expire: after 8 hours, and when the browser closes.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from loket.accounts.views import set_language
 from loket.api import api
 
 urlpatterns = [
@@ -10,7 +11,8 @@ urlpatterns = [
     path("bedrijven/", include("loket.companies.urls")),
     path("werk/", include("loket.casework.urls")),
     path("api/", api.urls),
+    # The language switch also saves the choice on the signed-in user's profile.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]
-

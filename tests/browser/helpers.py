@@ -53,6 +53,8 @@ def login_as(page: Page, live_server: Any, user: Any, password: str = PASSWORD) 
     Users whose role requires two-factor authentication (programme managers and
     administrators) get a TOTP authenticator, and the helper types a valid code.
     """
+    if needs_mfa(user):
+        totp_code_for(user)  # the authenticator exists before the login, as in real life
     page.goto(f"{live_server.url}/accounts/login/")
     page.locator("input[name='login']").fill(user.email)
     page.locator("input[name='password']").fill(password)

@@ -7,9 +7,10 @@ import re
 from django.utils import translation
 from playwright.sync_api import expect
 
+from loket.accounts.adapter import AccountAdapter
 from tests.browser.helpers import login_as
 
-WRONG_CREDENTIALS = "The email address and/or password you specified are not correct."
+WRONG_CREDENTIALS = AccountAdapter.error_messages["email_password_mismatch"]
 
 
 def test_login_page_passes_axe(page, axe):
@@ -26,7 +27,7 @@ def test_wrong_password_shows_an_error(page, world, axe):
     page.locator("input[name='password']").press("Enter")
 
     with translation.override("nl"):
-        message = translation.gettext(WRONG_CREDENTIALS)
+        message = str(WRONG_CREDENTIALS)
     expect(page.get_by_text(message)).to_be_visible()
     assert "/accounts/login/" in page.url
     axe(page)
