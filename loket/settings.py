@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_filters",
     "ninja",  # serves the API docs' JavaScript and CSS locally instead of from a CDN
     "django_tasks",
     "django_tasks_db",

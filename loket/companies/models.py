@@ -262,3 +262,32 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return self.purpose
+
+
+class CompanySearchEntry(models.Model):
+    """The search document of one company, kept current by ``loket.companies.search``.
+
+    ``document`` is what the trigram index searches (FTS5 on SQLite, pg_trgm on PostgreSQL,
+    see migration 0003): name, trade names, contact persons, city, municipality, postcode
+    and KvK number, folded to lowercase ASCII. The other columns keep the readable values
+    for ranking and for showing what matched, one value per line.
+    """
+
+    company = models.OneToOneField(
+        Company,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
+        verbose_name=_("bedrijf"),
+    )
+    names = models.TextField(_("naam en handelsnamen"), blank=True)
+    persons = models.TextField(_("contactpersonen"), blank=True)
+    place = models.TextField(_("plaats, gemeente, postcode en KvK-nummer"), blank=True)
+    document = models.TextField(_("zoekdocument"), blank=True)
+
+    class Meta:
+        verbose_name = _("zoekregel")
+        verbose_name_plural = _("zoekindex")
+
+    def __str__(self) -> str:
+        return self.names.split("\n", 1)[0]
