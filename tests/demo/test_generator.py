@@ -232,7 +232,7 @@ def test_the_command_will_not_load_twice_unless_flushed(db, allowed):
     with pytest.raises(CommandError, match="--flush"):
         call_command("load_demo", *args, stdout=io.StringIO())
     out = io.StringIO()
-    call_command("load_demo", "--skip-if-loaded", stdout=out)
+    call_command("load_demo", "--if-empty", stdout=out)
     assert "already loaded" in out.getvalue()
     call_command("load_demo", "--flush", "--companies", "25", *args[2:], stdout=io.StringIO())
     assert Company.objects.count() == 25

@@ -52,7 +52,9 @@ class Command(BaseCommand):
             help="Wis eerst de regionale gegevens / wipe the regional data first.",
         )
         parser.add_argument(
+            "--if-empty",
             "--skip-if-loaded",
+            dest="skip_if_loaded",
             action="store_true",
             help="Niets doen als de demo al geladen is / do nothing if already loaded.",
         )
@@ -99,6 +101,9 @@ class Command(BaseCommand):
                 f"{_n(c['referrals'])} verwijzingen."
             )
         )
+        if options["verbosity"] >= 2:
+            steps = ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items())
+            self.stdout.write(f"Stappen / steps: {steps}")
         self.print_credentials()
 
     def print_credentials(self) -> None:
