@@ -15,8 +15,9 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="tests/browser -x"`.
 PYTEST_ARGS ?=
-# Parallel workers for pytest-xdist; `make test XDIST=0` runs in one process.
-XDIST ?= 2
+# Parallel pytest-xdist workers; 0 = one process. On the 2-core machines two workers were
+# slower than one (each worker migrates its own test database), so the default is 0.
+XDIST ?= 0
 
 .PHONY: help install demo test lint types bench messages vendor chromium
 
@@ -37,7 +38,8 @@ $(STAMP): pyproject.toml
 	  echo "Creating $(VENV) with $(PYTHON)"; \
 	  $(PYTHON) -m venv $(VENV); \
 	fi
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@echo "Installing Loket and its dependencies into $(VENV) (about 30 s the first time)"
+	$(BIN)/python -m pip install -qq --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
 # The demo runs the production stack (gunicorn + whitenoise, DEBUG off) on SQLite, with

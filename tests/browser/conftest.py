@@ -58,15 +58,24 @@ _failed_key = pytest.StashKey[bool]()
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(django_db_setup: None) -> Iterator[Any]:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
             f"The browser tests need {CHROMIUM}: `apt-get install -y chromium` "
             "(make test does this when run as root)."
         )
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # While Playwright runs, asyncio sees a running loop in this thread, and Django's
+    # connection handler then keeps its connections in a context variable instead of the
+    # thread-local: every test after this point would get fresh connection objects,
+    # without the serialized test data (no serialized rollback) and holding a second
+    # PostgreSQL connection. Hand the existing connections over instead.
+    existing = {alias: connections[alias] for alias in connections}
     playwright = sync_playwright().start()
+    for alias, connection in existing.items():
+        connections[alias] = connection
     chromium = playwright.chromium.launch(
         executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
     )
