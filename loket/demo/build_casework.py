@@ -85,7 +85,7 @@ class History(CompanyBuilder):
             else:
                 created_by = owner
             local = timezone.localtime(opened, self.tz)
-            deadline = add_working_days(local, self.first_response_days)
+            deadline = add_working_days(local, self.first_response_days).astimezone(dt.UTC)
             first_response = None
             if status != S.NEW:
                 span = (deadline - opened).total_seconds()

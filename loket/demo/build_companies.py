@@ -55,13 +55,17 @@ class CompanyBuilder:
         self.cast = cast
         self.sbi = sbi
         self.scale = scale
-        self.now = now
+        # Times are kept in UTC (cheap to write); office hours are Amsterdam's.
+        self.now = now.astimezone(dt.UTC)
         self.tz = timezone.get_default_timezone()
         self.today = timezone.localtime(now).date()
         start = self.today - dt.timedelta(days=365 * YEARS)
         days = [start + dt.timedelta(days=i) for i in range((self.today - start).days)]
         self.days = [d for d in days if is_working_day(d)]
-        self.day_starts = [dt.datetime.combine(d, dt.time(8, 0), tzinfo=self.tz) for d in self.days]
+        self.day_starts = [
+            dt.datetime.combine(d, dt.time(8, 0), tzinfo=self.tz).astimezone(dt.UTC)
+            for d in self.days
+        ]
         self.themes = dict(Theme.objects.values_list("slug", "id"))
         self.needs = dict(Need.objects.values_list("slug", "id"))
         self.need_weights = {k: v for k, v in data.NEED_WEIGHTS.items() if k in self.needs}

@@ -26,6 +26,8 @@ def _sqlite_datetime(value: dt.datetime | None) -> str | None:
     # Django stores aware datetimes on SQLite as naive UTC text.
     if value is None:
         return None
+    if value.tzinfo is _UTC:  # the generator works in UTC: "2026-01-02 09:30:00+00:00"
+        return str(value)[:-6]
     return value.astimezone(_UTC).replace(tzinfo=None).isoformat(" ")
 
 
