@@ -132,14 +132,20 @@ class Sorting:
 
     def __init__(self, options: Sequence[SortOption], default: str) -> None:
         self.options = {option.key: option for option in options}
-        if default.lstrip("-") not in self.options:
+        parsed = self._parse(default)
+        if parsed is None:
             raise ValueError(f"Unknown default sort {default!r}")
         self.default = default
+        self._default = parsed
+
+    def _parse(self, value: str) -> ActiveSort | None:
+        reverse = value.startswith("-")
+        option = self.options.get(value[1:] if reverse else value)
+        return ActiveSort(option, reverse) if option is not None else None
 
     def active(self, params: Mapping[str, Any]) -> ActiveSort:
-        raw = str(params.get(SORT_PARAM) or "")
-        value = raw if raw.lstrip("-") in self.options else self.default
-        return ActiveSort(self.options[value.lstrip("-")], value.startswith("-"))
+        parsed = self._parse(str(params.get(SORT_PARAM) or ""))
+        return parsed or self._default
 
     def apply(self, queryset: QuerySet[M], params: Mapping[str, Any]) -> QuerySet[M]:
         active = self.active(params)
