@@ -71,12 +71,12 @@ class History(CompanyBuilder):
             roll = rng.random()
             if specialist and roll < 0.15:
                 owner = specialist
-            elif roll < 0.16:
+            elif roll > 0.99:
                 owner = manager_id
             elif am is not None:
                 owner = am
             else:
-                owner = self.advisor_ids[(self.c_muni[c] - 1) % len(self.advisor_ids)]
+                owner = self.territory[self.c_muni[c]]
                 self.c_rows[c][17] = owner
             if channel == "referral" and partner_pool and rng.random() < 0.7:
                 created_by = rng.choice(partner_pool)

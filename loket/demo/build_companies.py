@@ -72,6 +72,15 @@ class CompanyBuilder:
         self.theme_slugs = [t for t in data.QUESTIONS if t in self.themes]
         self.bureau_id = cast.bureau.pk
         self.advisor_ids = [u.pk for u in cast.advisors]
+        # Each advisor covers one or two municipalities, balanced by their size: the
+        # advisor is the account manager of the companies there.
+        load = [0] * len(self.advisor_ids)
+        self.territory: dict[int, int] = {}
+        by_size = sorted(range(len(data.MUNICIPALITIES)), key=lambda i: -data.MUNICIPALITIES[i][2])
+        for mi in by_size:
+            k = min(range(len(load)), key=lambda a: (load[a], a))
+            load[k] += data.MUNICIPALITIES[mi][2]
+            self.territory[mi] = self.advisor_ids[k]
         self.specialist_of = {t: u.pk for t, u in cast.specialists.items()}
 
     # --- helpers ---------------------------------------------------------------------
@@ -250,7 +259,7 @@ class CompanyBuilder:
             domain = slug(core)[:40] or f"bedrijf{cid}"
             am = None
             if rng.random() < 0.7:
-                am = self.advisor_ids[(mi - 1) % len(self.advisor_ids)]
+                am = self.territory[mi]
             created = self.day_starts[start_idx] - dt.timedelta(days=1, minutes=rng.randrange(600))
             self.c_rows.append(
                 [
@@ -279,7 +288,7 @@ class CompanyBuilder:
             self.c_id.append(cid)
             self.c_muni.append(mi)
             self.c_start.append(start_idx)
-            weights.append(min(rng.paretovariate(1.4), 60.0) * (2.0 if size >= 2 else 1.0))
+            weights.append(min(rng.paretovariate(1.4), 20.0) * (2.0 if size >= 2 else 1.0))
 
             self.company_sbi.add((cid, self.sbi[division]))
             if rng.random() < 0.15:
