@@ -23,15 +23,15 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     CharField,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     QuerySet,
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,7 +131,7 @@ def company_timeline(user: Any, company: Company, *, page: int = 1, size: int = 
     ids: dict[str, list[int]] = {CONTACT: [], CASE: [], REFERRAL: [], CHANGE: []}
     for kind, pk, _at in keys:
         ids[kind].append(pk)
-    rows = _fetch(user, ids)
+    rows = _fetch(ids)
     entries = []
     for kind, pk, _at in keys:
         obj = rows[kind].get(pk)
@@ -141,27 +141,31 @@ def company_timeline(user: Any, company: Company, *, page: int = 1, size: int = 
     return TimelinePage(entries=entries, number=page, size=size, has_next=has_next)
 
 
-def _fetch(user: Any, ids: dict[str, list[int]]) -> dict[str, dict[int, Any]]:
-    """The objects of one page, one query per kind present (plus fixed prefetches)."""
+def _fetch(ids: dict[str, list[int]]) -> dict[str, dict[int, Any]]:
+    """The objects of one page, one query per kind present (plus fixed prefetches).
+
+    The ids come from the scoped UNION of the same call, so reading them by primary key
+    shows nothing the user may not see; scoping them again would only compile and run
+    the visibility subqueries a second time."""
     out: dict[str, dict[int, Any]] = {k: {} for k in ids}
     if ids[CONTACT]:
         moments = (
-            contact_moments_visible_to(user)
-            .filter(pk__in=ids[CONTACT])
+            ContactMoment.objects.filter(pk__in=ids[CONTACT])
             .select_related("author", "organisation", "case")
-            .prefetch_related("persons", "needs", "themes")
+            .prefetch_related(
+                # to_attr: plain lists, no related manager per row and field
+                Prefetch("persons", to_attr="present"),
+                Prefetch("needs", to_attr="need_list"),
+                Prefetch("themes", to_attr="theme_list"),
+            )
         )
         out[CONTACT] = {m.pk: m for m in moments}
     if ids[CASE]:
-        cases = (
-            cases_visible_to(user).filter(pk__in=ids[CASE]).select_related("owner", "organisation")
-        )
+        cases = Case.objects.filter(pk__in=ids[CASE]).select_related("owner", "organisation")
         out[CASE] = {c.pk: c for c in cases}
     if ids[REFERRAL]:
-        referrals = (
-            referrals_visible_to(user)
-            .filter(pk__in=ids[REFERRAL])
-            .select_related("case", "from_organisation", "to_organisation", "created_by")
+        referrals = Referral.objects.filter(pk__in=ids[REFERRAL]).select_related(
+            "case", "from_organisation", "to_organisation", "created_by"
         )
         out[REFERRAL] = {r.pk: r for r in referrals}
     if ids[CHANGE]:
@@ -282,14 +286,17 @@ def open_work(user: Any, company: Company) -> OpenWork:
         .select_related("case", "from_organisation", "to_organisation")
         .order_by("-created_at", "-id")[:OPEN_WORK_LIMIT]
     )
-    later_contact = ContactMoment.objects.filter(
-        company_id=OuterRef("company_id"),
-        occurred_at__date__gte=OuterRef("follow_up_on"),
+    # The day of the latest contact with the company (by anyone): one indexed lookup,
+    # evaluated once as a scalar subquery.
+    last_contact_day = (
+        ContactMoment.objects.filter(company_id=company.pk)
+        .order_by("-occurred_at")
+        .annotate(day=TruncDate("occurred_at"))
+        .values("day")[:1]
     )
     follow_ups = list(
         contact_moments_visible_to(user)
-        .filter(company=company, follow_up_on__isnull=False)
-        .exclude(Exists(later_contact))
+        .filter(company=company, follow_up_on__gt=Subquery(last_contact_day))
         .select_related("author", "organisation")
         .order_by("follow_up_on", "id")[:OPEN_WORK_LIMIT]
     )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from loket.casework.models import Referral
 from loket.companies import services
 from loket.companies.timeline import company_timeline
-from loket.core.models import AuditEvent
+from loket.core.models import AuditEvent, Need, Theme
 from loket.core.permissions import scope_of
 from tests import factories as f
 from tests.companies.pages_data import ago, company_with_history
@@ -274,3 +274,38 @@ def test_timeline_html_has_no_personal_data_in_urls(world, login, history):
     for href in re.findall(r'href="([^"]+)"', html):
         assert "Jan" not in href
         assert "@" not in href.replace("mailto:", "")
+
+
+def test_a_follow_up_stays_open_until_someone_has_contact_on_or_after_its_date(world, login):
+    company = services.create_company(world.alice, world.region, {"name": "Opvolging BV"})
+    f.ContactMomentFactory(
+        company=company,
+        author=world.alice,
+        organisation=world.bureau,
+        occurred_at=ago(days=10),
+        follow_up_on=(ago(days=7)).date(),
+    )
+    client = login(world.alice)
+    html = client.get(_url(company)).content.decode()
+    work = html.split('id="openstaand"', 1)[1].split('id="contactpersonen"', 1)[0]
+    assert "Op te volgen" in work
+    assert "verlopen" in work
+    f.ContactMomentFactory(
+        company=company, author=world.bob, organisation=world.gem_assen, occurred_at=ago(days=3)
+    )
+    html = client.get(_url(company)).content.decode()
+    work = html.split('id="openstaand"', 1)[1].split('id="contactpersonen"', 1)[0]
+    assert "Op te volgen" not in work
+
+
+def test_contact_moment_on_the_timeline_shows_who_was_there_needs_and_themes(world, login, history):
+    need = Need.objects.order_by("position").first()
+    theme = Theme.objects.order_by("position").first()
+    history.alice_moment.persons.set([history.person])
+    history.alice_moment.needs.set([need])
+    history.alice_moment.themes.set([theme])
+    html = _timeline_html(login(world.alice).get(_url(history.company)).content.decode())
+    moment = html.split("Kennismaking met de bakker", 1)[1].split("</li>", 1)[0]
+    assert "Jan de Bakker" in moment
+    assert need.name_nl in moment
+    assert theme.name_nl in moment
