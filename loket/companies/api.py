@@ -16,7 +16,9 @@ from ninja.pagination import paginate
 
 from loket.accounts.models import Organisation, User
 from loket.companies import queries, services
+from loket.companies.filters import CompanyFilterSet
 from loket.companies.models import Company, Consent, LegalForm, Person, SbiCode
+from loket.companies.views_list import SORTING
 from loket.core.api import (
     MAX_POSITIVE_INT,
     Day,
@@ -35,10 +37,14 @@ from loket.core.api import (
     Str254,
     UserRef,
     actor,
+    apply_filterset,
+    apply_sorting,
     errors,
     field_error,
+    filter_schema,
     resolve_many,
     resolve_one,
+    sort_parameter,
     themes_by_slug,
     users_in_regions,
 )
@@ -279,11 +285,21 @@ def _person(user: User, pk: int) -> Person:
 # --- companies -----------------------------------------------------------------------
 
 
+CompanyFilters = filter_schema(
+    "CompanyFilters", CompanyFilterSet, extra={"sort": sort_parameter(SORTING)}
+)
+
+
 @router.get("/companies", response={200: list[CompanyOut], **errors(401, 422)}, summary="Bedrijven")
 @paginate(LimitOffset)
-def list_companies(request: HttpRequest) -> Any:
-    """De bedrijven die u mag zien, op naam."""
-    return company_list_queryset(actor(request))
+def list_companies(
+    request: HttpRequest,
+    filters: CompanyFilters = Query(...),  # type: ignore[valid-type]  # noqa: B008
+) -> Any:
+    """De bedrijven die u mag zien, gefilterd en gesorteerd zoals op de lijstpagina
+    (standaard op naam)."""
+    queryset = apply_filterset(CompanyFilterSet, request, company_list_queryset(actor(request)))
+    return apply_sorting(SORTING, queryset, getattr(filters, "sort", None))
 
 
 @router.post(

@@ -335,7 +335,8 @@ def _filter_type(filter_: Any) -> Any:
         item: Any = Literal[tuple(choices)] if choices else _text(100)
         return list[item]
     if isinstance(filter_, df.ModelChoiceFilter):
-        return Id
+        # By id, or by another unique column (a slug, an SBI code).
+        return _text(50) if filter_.extra.get("to_field_name") else Id
     if isinstance(filter_, df.ChoiceFilter) and choices:
         return Literal[tuple(choices)]
     if isinstance(filter_, df.BooleanFilter):
@@ -365,6 +366,22 @@ def filter_schema(
         fields[key] = (_filter_type(filter_) | None, Field(None, description=label))
     model: type[Schema] = create_model(name, __base__=Schema, **fields)
     return model
+
+
+def sort_parameter(sorting: Any) -> tuple[Any, Any]:
+    """A ``sort`` query parameter offering the list page's sort orders (``core.lists``)."""
+    keys = [k for key in sorting.options for k in (key, f"-{key}")]
+    description = _(
+        "Volgorde: %(keys)s; een '-' ervoor keert de volgorde om. Standaard: %(default)s."
+    ) % {"keys": ", ".join(sorting.options), "default": sorting.default}
+    return (Literal[tuple(keys)] | None, Field(None, description=description))
+
+
+def apply_sorting(sorting: Any, queryset: QuerySet[M], value: str | None) -> QuerySet[M]:
+    from loket.core.lists import SORT_PARAM
+
+    result: QuerySet[M] = sorting.apply(queryset, {SORT_PARAM: value or ""})
+    return result
 
 
 def apply_filterset(

@@ -129,6 +129,24 @@ def test_it_pages_with_limit_and_offset(data, api_as):
     assert client.get("/companies", {"limit": 101}).status_code == 422
 
 
+def test_companies_filter_and_sort_like_the_list_page(data, api_as):
+    client = api_as(data.w.alice)
+    data.emmen_co.employees = 120
+    data.emmen_co.save()
+    assert ids(client.get("/companies", {"municipality": data.w.emmen.pk})) == [data.emmen_co.pk]
+    assert ids(client.get("/companies", {"size_class": "medium"})) == [data.emmen_co.pk]
+    with_open_case = ids(client.get("/companies", {"open_case": "true"}))
+    assert sorted(with_open_case) == sorted([data.assen_co.pk, data.quiet_co.pk])
+    assert ids(client.get("/companies", {"sort": "employees"}))[0] == data.emmen_co.pk
+    assert ids(client.get("/companies", {"sort": "-name"}))[0] == data.quiet_co.pk
+    unknown = client.get("/companies", {"municipality": data.w.twente_bureau.pk + 1000})
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"][0]["loc"] == ["query", "municipality"]
+    # The filter never widens what the user sees.
+    bob = api_as(data.w.bob)
+    assert ids(bob.get("/companies", {"municipality": data.w.emmen.pk})) == []
+
+
 @pytest.mark.parametrize("size", [5, 40])
 def test_company_list_runs_a_constant_number_of_queries(
     data, api_as, django_assert_num_queries, size

@@ -145,7 +145,16 @@ def test_path_ids_too_big_for_the_database(objects, method, path, params, body, 
 
 
 LIST_GARBAGE = {
-    "/api/companies": {},
+    "/api/companies": {
+        "municipality": str(HUGE),
+        "size_class": "reus",
+        "sbi_section": "x" * 60,
+        "theme": "\x00",
+        "account_manager": "-1",
+        "starter": "ja",
+        "open_case": "1",
+        "sort": "shoe_size",
+    },
     "/api/organisations": {},
     "/api/contact-moments": {
         "kind": "fax",

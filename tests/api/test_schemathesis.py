@@ -74,7 +74,7 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     derandomize=True,
     suppress_health_check=[
