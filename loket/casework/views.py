@@ -13,14 +13,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from loket.accounts.models import User
 from loket.casework import queries, services
+from loket.casework.filters import CaseFilterSet, ContactMomentFilterSet, ReferralFilterSet
 from loket.casework.forms import (
     STATUS_BUTTON_LABELS,
     CaseEditForm,
@@ -36,6 +39,8 @@ from loket.casework.forms import (
 )
 from loket.casework.models import Case, ContactMoment, Referral
 from loket.companies.queries import get_company_for_user
+from loket.core.export import Column, export_format, export_response
+from loket.core.lists import Sorting, SortOption, paginate
 from loket.core.permissions import scope_of
 
 
@@ -532,26 +537,189 @@ def contact_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 # --- lists ---------------------------------------------------------------------------
 
+CASE_SORTING = Sorting(
+    [
+        SortOption("reference", _l("Kenmerk"), ("reference", "id")),
+        SortOption("company", _l("Bedrijf"), ("company__name", "id")),
+        SortOption("status", _l("Status"), ("status", "-opened_at", "-id")),
+        SortOption("owner", _l("Eigenaar"), ("owner__full_name", "-opened_at", "-id")),
+        SortOption("opened", _l("Ontvangen"), ("opened_at", "id")),
+        SortOption("deadline", _l("Reageren vóór"), ("deadline", "id")),
+    ],
+    default="-opened",
+)
+CASE_COLUMNS: list[Column] = [
+    (_l("Kenmerk"), "reference"),
+    (_l("Bedrijf"), "company.name"),
+    (_l("KvK-nummer"), "company.kvk_number"),
+    (_l("Kanaal"), "get_channel_display"),
+    (_l("Vraag"), "question"),
+    (_l("Thema's"), lambda case: ", ".join(t.name for t in case.themes.all())),
+    (_l("Status"), "get_status_display"),
+    (_l("Eigenaar"), "owner.full_name"),
+    (_l("Organisatie"), "organisation.name"),
+    (_l("Ontvangen"), "opened_at"),
+    (_l("Reageren vóór"), "deadline"),
+    (_l("Te laat"), "is_overdue"),
+    (_l("Eerste reactie"), "first_response_at"),
+    (_l("Afgesloten"), "closed_at"),
+    (_l("Uitkomst"), "get_outcome_display"),
+]
+
+REFERRAL_SORTING = Sorting(
+    [
+        SortOption("created", _l("Verwezen op"), ("created_at", "id")),
+        SortOption("company", _l("Bedrijf"), ("company__name", "id")),
+        SortOption("from", _l("Van"), ("from_organisation__name", "-created_at", "-id")),
+        SortOption("to", _l("Naar"), ("to_organisation__name", "-created_at", "-id")),
+        SortOption("status", _l("Status"), ("status", "-created_at", "-id")),
+    ],
+    default="-created",
+)
+REFERRAL_COLUMNS: list[Column] = [
+    (_l("Hulpvraag"), "case.reference"),
+    (_l("Bedrijf"), "company.name"),
+    (_l("KvK-nummer"), "company.kvk_number"),
+    (_l("Van organisatie"), "from_organisation.name"),
+    (_l("Verwezen door"), "created_by.full_name"),
+    (_l("Naar organisatie"), "to_organisation.name"),
+    (_l("Status"), "get_status_display"),
+    (_l("Toelichting"), "message"),
+    (_l("Verwezen op"), "created_at"),
+    (_l("Verstuurd"), "sent_at"),
+    (_l("Gereageerd"), "responded_at"),
+    (_l("Afgerond"), "completed_at"),
+    (_l("Reden van afwijzing"), "decline_reason"),
+    (_l("Terugkoppeling"), "feedback"),
+]
+
+CONTACT_SORTING = Sorting(
+    [
+        SortOption("date", _l("Datum"), ("occurred_at", "id")),
+        SortOption("company", _l("Bedrijf"), ("company__name", "-occurred_at", "-id")),
+        SortOption("kind", _l("Soort"), ("kind", "-occurred_at", "-id")),
+        SortOption(
+            "organisation", _l("Organisatie"), ("organisation__name", "-occurred_at", "-id")
+        ),
+    ],
+    default="-date",
+)
+CONTACT_COLUMNS: list[Column] = [
+    (_l("Datum en tijd"), "occurred_at"),
+    (_l("Soort"), "get_kind_display"),
+    (_l("Bedrijf"), "company.name"),
+    (_l("KvK-nummer"), "company.kvk_number"),
+    (_l("Organisatie"), "organisation.name"),
+    (_l("Vastgelegd door"), "author.full_name"),
+    (_l("Duur (minuten)"), "duration_minutes"),
+    (_l("Behoeften"), lambda moment: ", ".join(n.name for n in moment.needs.all())),
+    (_l("Thema's"), lambda moment: ", ".join(t.name for t in moment.themes.all())),
+    (_l("Verslag"), "summary"),
+    (_l("Opvolgen op"), "follow_up_on"),
+    (_l("Vertrouwelijk"), "confidential"),
+    (_l("Hulpvraag"), "case.reference"),
+]
+
+
+def _list_response(
+    request: AuthedRequest,
+    filterset: Any,
+    *,
+    sorting: Sorting,
+    columns: list[Column],
+    stem: str,
+    template: str,
+    prefetch: tuple[str, ...] = (),
+    export_prefetch: tuple[str, ...] = (),
+    **context: Any,
+) -> HttpResponseBase:
+    """A filtered, sorted, paginated list, or the export of the whole filtered set: a fixed
+    number of queries whatever the page size."""
+    queryset = filterset.qs
+    if prefetch:
+        queryset = queryset.prefetch_related(*prefetch)
+    fmt = export_format(request)
+    if fmt:
+        queryset = sorting.apply(queryset.prefetch_related(*export_prefetch), request.GET)
+        return export_response(fmt, queryset, columns, stem)
+    listing = paginate(request, queryset, sorting=sorting)
+    return render(
+        request,
+        template,
+        {
+            "filterset": filterset,
+            "listing": listing,
+            "page": listing.page,
+            "query": listing.query,
+            **context,
+        },
+    )
+
 
 @login_required
-def case_list(request: AuthedRequest) -> HttpResponse:
-    return _list_page(request, "case")
+def case_list(request: AuthedRequest) -> HttpResponseBase:
+    filterset = CaseFilterSet(
+        request.GET, queryset=queries.case_list(request.user), request=request
+    )
+    return _list_response(
+        request,
+        filterset,
+        sorting=CASE_SORTING,
+        columns=CASE_COLUMNS,
+        stem="hulpvragen",
+        template="casework/case_list.html",
+        prefetch=("themes",),
+    )
 
 
 @login_required
-def referral_list(request: AuthedRequest) -> HttpResponse:
-    return _list_page(request, "referral")
+def referral_list(request: AuthedRequest) -> HttpResponseBase:
+    filterset = ReferralFilterSet(
+        request.GET, queryset=queries.referral_list(request.user), request=request
+    )
+    return _list_response(
+        request,
+        filterset,
+        sorting=REFERRAL_SORTING,
+        columns=REFERRAL_COLUMNS,
+        stem="verwijzingen",
+        template="casework/referral_list.html",
+        inbox=False,
+    )
 
 
 @login_required
-def referral_inbox(request: AuthedRequest) -> HttpResponse:
-    return _list_page(request, "inbox")
+def referral_inbox(request: AuthedRequest) -> HttpResponseBase:
+    """Referrals to the user's organisations, newest first, filtered by status."""
+    queryset = queries.referral_inbox(request.user).select_related(
+        "case", "company", "from_organisation", "to_organisation", "created_by"
+    )
+    filterset = ReferralFilterSet(request.GET, queryset=queryset, request=request)
+    return _list_response(
+        request,
+        filterset,
+        sorting=REFERRAL_SORTING,
+        columns=REFERRAL_COLUMNS,
+        stem="verwijzingen-inbox",
+        template="casework/referral_list.html",
+        inbox=True,
+        new_referrals=queries.new_referrals_count(request.user),
+    )
 
 
 @login_required
-def contact_list(request: AuthedRequest) -> HttpResponse:
-    return _list_page(request, "contact")
-
-
-def _list_page(request: AuthedRequest, kind: str) -> HttpResponse:
-    raise NotImplementedError
+def contact_list(request: AuthedRequest) -> HttpResponseBase:
+    """Contact moments the user may see (confidential ones only of her organisations)."""
+    filterset = ContactMomentFilterSet(
+        request.GET, queryset=queries.contact_moment_list(request.user), request=request
+    )
+    return _list_response(
+        request,
+        filterset,
+        sorting=CONTACT_SORTING,
+        columns=CONTACT_COLUMNS,
+        stem="contactmomenten",
+        template="casework/contact_list.html",
+        prefetch=("needs",),
+        export_prefetch=("themes",),
+    )

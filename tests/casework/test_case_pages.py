@@ -42,6 +42,10 @@ def test_the_case_page_shows_question_company_status_and_transitions(world, logi
     form_html = html.split('id="case-referrals"', 1)[1]
     assert "Gemeente Assen" in form_html
     assert "Programmabureau Twente" not in form_html
+    # a contact moment is recorded on the case from its page
+    contact_form = html.split("Contactmoment vastleggen bij deze hulpvraag", 1)[1]
+    assert f'action="{_url("contact_create", case.company_id)}"' in contact_form
+    assert f'<option value="{case.pk}" selected>' in contact_form
 
 
 def test_a_partner_reads_a_case_of_her_referral_but_cannot_change_it(world, login, case, referral):

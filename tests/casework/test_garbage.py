@@ -281,3 +281,52 @@ def test_random_input_never_breaks_the_contact_form(world, login, company, data)
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert ContactMoment.objects.count() == before
+
+
+# --- list filters ----------------------------------------------------------------------
+
+LIST_GARBAGE = [
+    ("/werk/hulpvragen/", "status", "bogus", "id_status"),
+    ("/werk/hulpvragen/", "channel", NUL, "id_channel"),
+    ("/werk/hulpvragen/", "owner", "abc", "id_owner"),
+    ("/werk/hulpvragen/", "owner", HUGE, "id_owner"),
+    ("/werk/hulpvragen/", "theme", "-1", "id_theme"),
+    ("/werk/hulpvragen/", "overdue", "maybe", None),
+    ("/werk/hulpvragen/", "opened_from", "32-13-2026", "id_opened_from"),
+    ("/werk/hulpvragen/", "opened_to", "01-01-99999", "id_opened_to"),
+    ("/werk/verwijzingen/alle/", "status", NUL, "id_status"),
+    ("/werk/verwijzingen/alle/", "to_organisation", HUGE, "id_to_organisation"),
+    ("/werk/verwijzingen/alle/", "from_organisation", "x", "id_from_organisation"),
+    ("/werk/verwijzingen/alle/", "created_from", "gisteren", "id_created_from"),
+    ("/werk/verwijzingen/", "status", "gone", "id_status"),
+    ("/werk/contactmomenten/", "kind", "telepathy", "id_kind"),
+    ("/werk/contactmomenten/", "organisation", HUGE, "id_organisation"),
+    ("/werk/contactmomenten/", "need", "abc", "id_need"),
+    ("/werk/contactmomenten/", "theme", NUL, "id_theme"),
+    ("/werk/contactmomenten/", "occurred_from", "2026-02-30", "id_occurred_from"),
+    ("/werk/contactmomenten/", "occurred_to", NUL, "id_occurred_to"),
+]
+
+
+@pytest.mark.parametrize(("url", "param", "value", "field_id"), LIST_GARBAGE)
+def test_list_filters_with_garbage(world, login, case, url, param, value, field_id):
+    from urllib.parse import urlencode
+
+    query = urlencode({param: value, "pagina": "abc", "per_pagina": HUGE, "sorteer": NUL})
+    response = login(world.alice).get(f"{url}?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    if field_id:
+        assert f'id="{field_id}_error"' in html
+    # the export of a garbage filter is the unfiltered export, never an error
+    response = login(world.alice).get(f"{url}?{query}&export=csv")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["pdf", "", NUL, "CSV"])
+def test_an_unknown_export_format_shows_the_page(world, login, value):
+    from urllib.parse import urlencode
+
+    response = login(world.alice).get("/werk/hulpvragen/?" + urlencode({"export": value}))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
