@@ -12,6 +12,7 @@ from allauth.mfa.totp.internal.auth import validate_totp_code
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from loket.accounts.models import Membership, Organisation, Role
@@ -254,3 +255,20 @@ def test_generated_rows_pass_model_validation(demo):
             company.full_clean()
         except ValidationError as exc:  # pragma: no cover - shows which field is wrong
             pytest.fail(f"{company.name}: {exc}")
+
+
+def test_a_big_load_keeps_every_index(db, allowed, monkeypatch):
+    # Big tables are loaded with their secondary indexes dropped and rebuilt afterwards.
+    monkeypatch.setattr("loket.demo.bulk.REBUILD_INDEXES_FROM", 50)
+
+    def indexes():
+        with connection.cursor() as cursor:
+            return {
+                table: set(connection.introspection.get_constraints(cursor, table))
+                for table in (Company._meta.db_table, ContactMoment._meta.db_table)
+            }
+
+    before = indexes()
+    generate(seed=5, scale=TINY, now=NOW, rebuild_index=False)
+    assert indexes() == before
+    assert ContactMoment.objects.filter(company__municipality__name="Assen").exists()
