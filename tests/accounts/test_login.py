@@ -169,6 +169,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, world):
 
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Nieuw wachtwoord voor Loket"
     link = next(
         line for line in mail.outbox[0].body.splitlines() if "/accounts/password/reset/key/" in line
     )
@@ -193,3 +194,4 @@ def test_password_reset_does_not_reveal_whether_an_address_exists(client, db):
     )
 
     assert "Als dit e-mailadres bij een Loket-account hoort" in response.content.decode()
+    assert mail.outbox == []  # and no mail to an address that has no account
