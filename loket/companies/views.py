@@ -63,6 +63,11 @@ def _page_number(request: HttpRequest) -> int:
     return max(1, min(number, 10_000))
 
 
+def _posted(request: HttpRequest) -> Any:
+    """Bind forms on every POST, even an empty one (which then shows its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _page_size() -> int:
     return max(1, int(getattr(settings, "LOKET_PAGE_SIZE", 25)))
 
@@ -165,7 +170,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
             chooser.is_valid()
         return render(request, "companies/company_region_choice.html", {"form": chooser})
     form = CompanyForm(
-        request.POST or None,
+        _posted(request),
         region=region,
         may_set_account_manager=scope.is_programme_staff(region.pk),
         creating=True,
@@ -213,7 +218,7 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if company.region_id not in scope.region_ids:
         raise PermissionDenied
     form = CompanyForm(
-        request.POST or None,
+        _posted(request),
         initial=CompanyForm.initial_from(company),
         region=company.region,
         may_set_account_manager=scope.is_programme_staff(company.region_id),
@@ -248,7 +253,7 @@ def company_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope.is_programme_staff(company.region_id):
         raise PermissionDenied
     candidates = companies_visible_to(request.user).filter(region_id=company.region_id)
-    form = MergeLookupForm(request.POST or None, keep=company, candidates=candidates)
+    form = MergeLookupForm(_posted(request), keep=company, candidates=candidates)
     context: dict[str, Any] = {"company": company, "form": form}
     if request.method == "POST" and form.is_valid():
         duplicate = form.cleaned_data["duplicate_company"]
@@ -340,7 +345,7 @@ def person_create(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_company_for_user(request.user, pk)
     if company.region_id not in scope_of(request.user).region_ids:
         raise PermissionDenied
-    form = PersonCreateForm(request.POST or None)
+    form = PersonCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         consent = None
@@ -406,7 +411,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if person.region_id not in scope_of(request.user).region_ids:
         raise PermissionDenied
     form = PersonForm(
-        request.POST or None,
+        _posted(request),
         initial={
             "name": person.name,
             "role": person.role,

@@ -440,3 +440,16 @@ def test_delete_is_for_programme_managers_and_administrators(world, login, compa
     assert Company.objects.exists()
     assert login(world.adam).post(url).status_code == 302
     assert not Company.objects.exists()
+
+
+def test_an_empty_post_shows_errors_instead_of_a_fresh_form(world, login, company):
+    client = login(world.alice)
+    response = client.post(CREATE, {})
+    assert response.status_code == 422
+    assert "name" in _errors(response)
+    merge = client.post(reverse("companies:merge", args=[company.pk]), {})
+    assert merge.status_code == 422
+    assert "other" in merge.context["form"].errors
+    edit = client.post(reverse("companies:edit", args=[company.pk]), {})
+    assert edit.status_code == 422
+    assert Company.objects.count() == 1

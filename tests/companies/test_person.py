@@ -264,3 +264,15 @@ def test_withdraw_a_consent_of_another_person_is_404(world, login, person, conse
     assert login(world.alice).post(url).status_code == 404
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
+
+
+def test_an_empty_post_shows_errors(world, login, person):
+    client = login(world.alice)
+    create = client.post(reverse("companies:person_create", args=[person.company_id]), {})
+    assert create.status_code == 422
+    assert "name" in create.context["form"].errors
+    edit = client.post(reverse("companies:person_edit", args=[person.pk]), {})
+    assert edit.status_code == 422
+    consent = client.post(reverse("companies:consent_create", args=[person.pk]), {})
+    assert consent.status_code == 422
+    assert Person.objects.count() == 1
