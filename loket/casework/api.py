@@ -16,6 +16,7 @@ from loket.accounts.models import Organisation, User
 from loket.casework import queries, services
 from loket.casework.filters import CaseFilterSet, ContactMomentFilterSet, ReferralFilterSet
 from loket.casework.models import Case, ContactMoment, Referral
+from loket.casework.views import CASE_SORTING, CONTACT_SORTING, REFERRAL_SORTING
 from loket.companies.models import Company, Person
 from loket.companies.queries import companies_visible_to, persons_visible_to
 from loket.core.api import (
@@ -33,11 +34,13 @@ from loket.core.api import (
     UserRef,
     actor,
     apply_filterset,
+    apply_sorting,
     errors,
     filter_schema,
     needs_by_slug,
     resolve_many,
     resolve_one,
+    sort_parameter,
     themes_by_slug,
     users_in_regions,
 )
@@ -206,18 +209,35 @@ class ReferralOut(Schema):
 
 # --- filters: the list pages' FilterSets, plus the company ------------------------------
 
-_COMPANY = {"company": (Id | None, Field(None, description="Alleen van dit bedrijf (id)."))}
-ContactMomentFilters = filter_schema("ContactMomentFilters", ContactMomentFilterSet, extra=_COMPANY)
-CaseFilters = filter_schema("CaseFilters", CaseFilterSet, extra=_COMPANY)
-ReferralFilters = filter_schema("ReferralFilters", ReferralFilterSet, extra=_COMPANY)
+_COMPANY = (Id | None, Field(None, description="Alleen van dit bedrijf (id)."))
+ContactMomentFilters = filter_schema(
+    "ContactMomentFilters",
+    ContactMomentFilterSet,
+    extra={"company": _COMPANY, "sort": sort_parameter(CONTACT_SORTING)},
+)
+CaseFilters = filter_schema(
+    "CaseFilters",
+    CaseFilterSet,
+    extra={"company": _COMPANY, "sort": sort_parameter(CASE_SORTING)},
+)
+ReferralFilters = filter_schema(
+    "ReferralFilters",
+    ReferralFilterSet,
+    extra={"company": _COMPANY, "sort": sort_parameter(REFERRAL_SORTING)},
+)
 
 
 def _filtered(
-    filterset_class: Any, request: HttpRequest, queryset: QuerySet[Any], filters: Any
+    filterset_class: Any,
+    sorting: Any,
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    filters: Any,
 ) -> QuerySet[Any]:
     if filters.company is not None:
         queryset = queryset.filter(company_id=filters.company)
-    return apply_filterset(filterset_class, request, queryset)
+    queryset = apply_filterset(filterset_class, request, queryset)
+    return apply_sorting(sorting, queryset, filters.sort)
 
 
 # --- querysets -----------------------------------------------------------------------
@@ -312,7 +332,7 @@ def list_contact_moments(
     """De contactmomenten die u mag zien, nieuwste eerst, gefilterd zoals op de lijstpagina.
     Vertrouwelijke alleen binnen de eigen organisatie."""
     qs = contact_moment_queryset(actor(request))
-    return _filtered(ContactMomentFilterSet, request, qs, filters)
+    return _filtered(ContactMomentFilterSet, CONTACT_SORTING, request, qs, filters)
 
 
 @contact_router.post(
@@ -400,7 +420,7 @@ def list_cases(
     filters: CaseFilters = Query(...),  # type: ignore[valid-type]  # noqa: B008
 ) -> Any:
     """De hulpvragen die u mag zien, nieuwste eerst, gefilterd zoals op de lijstpagina."""
-    return _filtered(CaseFilterSet, request, case_queryset(actor(request)), filters)
+    return _filtered(CaseFilterSet, CASE_SORTING, request, case_queryset(actor(request)), filters)
 
 
 @case_router.post(
@@ -478,7 +498,9 @@ def list_referrals(
 ) -> Any:
     """De verwijzingen die u mag zien, nieuwste eerst, gefilterd zoals op de lijstpagina
     (uw inbox: `to_organisation` is uw organisatie, zie /me)."""
-    return _filtered(ReferralFilterSet, request, referral_queryset(actor(request)), filters)
+    return _filtered(
+        ReferralFilterSet, REFERRAL_SORTING, request, referral_queryset(actor(request)), filters
+    )
 
 
 @referral_router.post(

@@ -203,6 +203,16 @@ def test_cases_filter_like_the_list_page(data, api_as):
     assert client.get("/cases", {"opened_from": "31-02-2026"}).status_code == 422
 
 
+def test_lists_sort_like_the_list_pages(data, api_as):
+    client = api_as(data.w.alice)
+    by_company = ids(client.get("/cases", {"sort": "company"}))
+    assert by_company[:2] == [data.case.pk, data.quiet_case.pk]  # Bakkerij before Stille
+    assert ids(client.get("/cases", {"sort": "-company"}))[:2] == by_company[::-1]
+    kinds = [m["kind"] for m in client.get("/contact-moments", {"sort": "kind"}).json()["items"]]
+    assert kinds == sorted(kinds)
+    assert client.get("/referrals", {"sort": "-status"}).status_code == 200
+
+
 @pytest.mark.parametrize("size", [3, 30])
 def test_case_list_runs_a_constant_number_of_queries(data, api_as, django_assert_num_queries, size):
     f.CaseFactory.create_batch(30, company=data.assen_co, owner=data.w.alice, person=data.person)

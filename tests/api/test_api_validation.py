@@ -165,6 +165,7 @@ LIST_GARBAGE = {
         "occurred_to": "31-02-2026",
         "follow_up": "misschien",
         "company": "\x00",
+        "sort": "random",
     },
     "/api/cases": {
         "status": "lost",
@@ -176,6 +177,7 @@ LIST_GARBAGE = {
         "opened_from": "9999-99-99",
         "opened_to": "0001-01-01",
         "company": "abc",
+        "sort": "--opened",
     },
     "/api/referrals": {
         "status": "lost",
@@ -184,6 +186,7 @@ LIST_GARBAGE = {
         "created_from": "morgen",
         "created_to": "0001-01-01",
         "company": str(HUGE),
+        "sort": "",
     },
 }
 
