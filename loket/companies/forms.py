@@ -19,6 +19,7 @@ from loket.companies.validators import (
     validate_kvk_number,
     validate_postcode,
 )
+from loket.core.forms import UtrechtFormMixin
 from loket.core.models import Municipality, Region, Theme
 from loket.core.permissions import PROGRAMME_ROLES
 
@@ -75,34 +76,18 @@ def sbi_choices(divisions: list[SbiCode]) -> list[tuple[str, list[tuple[str, str
     return list(groups.values())
 
 
-class StyledForm(forms.Form):
-    """Gives widgets the NL Design System classes; Django adds aria-invalid and
+class StyledForm(UtrechtFormMixin, forms.Form):
+    """The shared NL Design System classes (loket/core/forms.py), except on lists of
+    checkboxes and radio buttons: Django puts a widget's class on the list's wrapper too,
+    where the checkbox size of ``utrecht-checkbox`` squeezes the whole list into one box.
+    Their inputs are styled by type in loket.css. Django adds aria-invalid and
     aria-describedby (help text, errors) itself."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for bound in self.fields.values():
-            widget = bound.widget
-            css = _WIDGET_CLASSES.get(type(widget).__name__)
-            if css:
-                existing = widget.attrs.get("class", "")
-                widget.attrs["class"] = f"{existing} {css}".strip()
-
-
-_WIDGET_CLASSES = {
-    "TextInput": "utrecht-textbox utrecht-textbox--html-input",
-    "EmailInput": "utrecht-textbox utrecht-textbox--html-input",
-    "URLInput": "utrecht-textbox utrecht-textbox--html-input",
-    "NumberInput": "utrecht-textbox utrecht-textbox--html-input",
-    "DateInput": "utrecht-textbox utrecht-textbox--html-input",
-    "DutchDateInput": "utrecht-textbox utrecht-textbox--html-input",
-    "Textarea": "utrecht-textarea utrecht-textarea--html-textarea",
-    "Select": "utrecht-select utrecht-select--html-select",
-    "SelectMultiple": "utrecht-select utrecht-select--html-select",
-    "CheckboxInput": "utrecht-checkbox utrecht-checkbox--html-input",
-    "CheckboxSelectMultiple": "utrecht-checkbox utrecht-checkbox--html-input",
-    "RadioSelect": "utrecht-radio-button utrecht-radio-button--html-input",
-}
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                field.widget.attrs.pop("class", None)
 
 
 class RegionChoiceForm(StyledForm):
