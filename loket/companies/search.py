@@ -61,7 +61,8 @@ MAX_WORDS = 8
 MIN_WORD_LENGTH = 3  # the trigram indexes cannot look up anything shorter
 MAX_LIMIT = 200
 CANDIDATE_CAP = 600  # candidates read from the index per step, at most
-RANKED_POOL = CANDIDATE_CAP  # best-ranked index matches a typo step reads (SQLite)
+RANKED_POOL = 300  # best-ranked index matches a typo step reads (SQLite)
+MAX_TYPO_MATCHES = 2000  # documents a typo step expects to rank, at most (SQLite)
 ENOUGH = 20  # candidates after which no looser step is tried
 KEY_ROWS = 500  # rows an exact key may find before the visibility filter
 RANK_POOL = 100  # candidates scored in detail, after a quick prefilter
@@ -70,6 +71,7 @@ PG_WORD_SIMILARITY = 0.6  # pg_trgm.word_similarity_threshold for the typo step
 
 ENTRY_TABLE = CompanySearchEntry._meta.db_table
 FTS_TABLE = "companies_search_fts"  # created by migration 0003 on SQLite
+VOCAB_TABLE = "companies_search_vocab"  # its fts5vocab table, migration 0004
 SECTION_SEPARATOR = "\n|\n"  # between names, persons and place in the document
 
 # Words that say little about which company is meant; they do not count against a name.
@@ -492,18 +494,100 @@ class _SQLiteBackend(_Backend):
     def exact(self, words: Sequence[str]) -> Q:
         return self._match(" AND ".join(_phrase(w) for w in words))
 
+    def __init__(self) -> None:
+        self.frequencies: _Frequencies | None = None
+
+    def _pruner(self, groups: Sequence[Sequence[str]]) -> _Pruner:
+        if self.frequencies is None:
+            # Once per search, for every trigram piece a typo step may use.
+            self.frequencies = _Frequencies({p for g in groups for p in g if len(p) == 3})
+        return _Pruner(groups, self.frequencies)
+
     def typo(self, words: Sequence[str], ranked: int | None) -> Q:
-        groups = (" OR ".join(_phrase(p) for p in _fuzzy_pieces(w)) for w in words)
-        return self._match(" AND ".join(f"({g})" for g in groups), ranked)
+        groups = self._pruner([_fuzzy_pieces(w) for w in words]).for_all()
+        return self._match(
+            " AND ".join(f"({' OR '.join(map(_phrase, g))})" for g in groups), ranked
+        )
 
     def any_word(self, words: Sequence[str], ranked: int | None) -> Q:
-        pieces: list[str] = []
-        for word in words:
-            if len(word) < MIN_WORD_LENGTH:
-                pieces.append(f" {word} ")  # a short word only as a whole word
-            else:
-                pieces.extend([word, *_fuzzy_pieces(word)])
+        long_words = [w for w in words if len(w) >= MIN_WORD_LENGTH]
+        groups = [
+            _fuzzy_pieces(w) if len(w) >= MIN_WORD_LENGTH else [f" {w} "]  # short: whole word
+            for w in long_words or words
+        ]
+        pieces = [p for g in self._pruner(groups).for_any() for p in g]
         return self._match(" OR ".join(_phrase(p) for p in dict.fromkeys(pieces)), ranked)
+
+
+class _Frequencies:
+    """The number of documents, and per trigram how many documents hold it (one query)."""
+
+    def __init__(self, trigrams: Iterable[str]) -> None:
+        terms = sorted(trigrams)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT '', count(*) FROM {ENTRY_TABLE} UNION ALL "  # noqa: S608
+                f"SELECT term, doc FROM {VOCAB_TABLE} "
+                f"WHERE term IN ({', '.join(['%s'] * len(terms)) or 'NULL'})",
+                terms,
+            )
+            rows = dict(cursor.fetchall())
+        self.total = max(int(rows.pop("", 0)), 1)
+        self.df: dict[str, int] = {str(k): int(v) for k, v in rows.items()}
+
+
+class _Pruner:
+    """Leaves the commonest trigram pieces out of the typo steps' index queries (SQLite).
+
+    A short word's pieces are its trigrams, and some (' de', 'er ') are in a third of all
+    documents; ranking every document that holds one costs tens of milliseconds. With the
+    document frequencies from the fts5vocab table (one query), the commonest pieces are
+    dropped until the expected number of matching documents is about ``MAX_TYPO_MATCHES``,
+    keeping at least one piece per word. Rare pieces carry the evidence anyway."""
+
+    def __init__(self, groups: Sequence[Sequence[str]], frequencies: _Frequencies) -> None:
+        self.groups = [list(dict.fromkeys(g)) for g in groups]
+        self.total = frequencies.total
+        self.df = frequencies.df
+
+    def frequency(self, piece: str) -> int:
+        if len(piece) == 3:
+            return self.df.get(piece, 0)
+        # A longer piece is at most as common as its rarest trigram.
+        return min(self.df.get(piece[i : i + 3], 0) for i in range(len(piece) - 2))
+
+    def _share(self, group: Sequence[str]) -> float:
+        return min(1.0, sum(self.frequency(p) for p in group) / self.total)
+
+    def _drop_commonest(self) -> bool:
+        droppable = [
+            (self.df.get(p, 0), i, p)
+            for i, g in enumerate(self.groups)
+            if len(g) > 1
+            for p in g
+            if len(p) == 3
+        ]
+        if not droppable:
+            return False
+        _df, i, piece = max(droppable)
+        self.groups[i].remove(piece)
+        return True
+
+    def for_all(self) -> list[list[str]]:
+        """Pieces for 'every word (one of its pieces)'."""
+        while True:
+            expected = float(self.total)
+            for g in self.groups:
+                expected *= self._share(g)
+            if expected <= MAX_TYPO_MATCHES or not self._drop_commonest():
+                return self.groups
+
+    def for_any(self) -> list[list[str]]:
+        """Pieces for 'any word (one of its pieces)'."""
+        while True:
+            expected = sum(self.frequency(p) for g in self.groups for p in g)
+            if expected <= MAX_TYPO_MATCHES or not self._drop_commonest():
+                return self.groups
 
 
 class _PostgresBackend(_Backend):
@@ -569,8 +653,8 @@ def _fetch(user: Any, condition: Q, cap: int) -> list[Row]:
 def _candidates(user: Any, words: Sequence[str], limit: int) -> list[Row]:
     """Candidates in up to three steps, each only when the steps before found fewer than
     ``min(limit, ENOUGH)`` companies: (a) every word as written, (b) every word with a typo
-    allowed, (c) any word. The index looks up words of three or more characters; short
-    ones (like 'de') only help the last step and the ranking."""
+    allowed, (c) any word - only when no company has all words as written. The index looks
+    up words of three or more characters; short ones (like 'de') count in the ranking."""
     backend = _backend()
     long_words = [w for w in words if len(w) >= MIN_WORD_LENGTH]
     found: dict[int, Row] = {}
@@ -586,9 +670,11 @@ def _candidates(user: Any, words: Sequence[str], limit: int) -> list[Row]:
     ranked = RANKED_POOL if scope_of(user).programme_region_ids() else None
     if add(backend.exact(long_words)):
         return list(found.values())
+    exact_found = bool(found)
     if any(len(w) > MIN_WORD_LENGTH for w in long_words) and add(backend.typo(long_words, ranked)):
         return list(found.values())
-    if len(words) > 1:
+    # Any single word only when no company has them all: otherwise it adds only noise.
+    if len(words) > 1 and not exact_found:
         add(backend.any_word(words, ranked))
     return list(found.values())
 
