@@ -3,12 +3,17 @@ day-to-day administration happens on the /beheer/ pages with audit records)."""
 
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import ApiToken, Membership, Organisation, User
+
+# The Django admin logs in through Loket's login (rate limits, two-factor authentication),
+# not through its own form.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
 class MembershipInline(admin.TabularInline):

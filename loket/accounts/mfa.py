@@ -11,9 +11,12 @@ from loket.core.permissions import scope_of
 
 
 def mfa_required(user: Any) -> bool:
-    """True when one of the user's roles requires TOTP (administrators, programme managers)."""
+    """True when one of the user's roles requires TOTP (administrators, programme
+    managers), and for operators with access to the Django admin."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
+    if getattr(user, "is_staff", False):
+        return True
     return scope_of(user).requires_mfa(settings.LOKET_MFA_REQUIRED_ROLES)
 
 

@@ -14,8 +14,8 @@ from django.utils import translation
 from loket.accounts.mfa import has_totp, mfa_required
 
 # Paths a user without the required TOTP may still reach: allauth's pages (log out, set up
-# two-factor authentication), static files, the API (its own token auth) and the language
-# switch.
+# two-factor authentication), static files and the language switch, and the API, whose
+# session authentication applies the same rule itself (401; loket/core/api.py).
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/i18n/")
 
 

@@ -10,6 +10,7 @@ from loket.accounts.models import ApiToken, Membership, Organisation, User
 from loket.core.audit import record
 from loket.core.models import AuditEvent, Municipality, Need, Region, Theme
 from tests import factories as f
+from tests.accounts.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -77,3 +78,21 @@ def test_non_staff_cannot_use_the_admin(client, world, login):
     response = client.get(reverse("admin:index"))
 
     assert response.status_code == 302
+
+
+def test_the_admin_login_goes_through_loket_login(client, db):
+    response = client.get("/django-admin/login/?next=/django-admin/")
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_staff_need_two_factor_authentication(client, world):
+    world.alice.is_staff = True
+    world.alice.save()
+    client.post("/accounts/login/", {"login": world.alice.email, "password": PASSWORD})
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert response.url == "/accounts/2fa/totp/activate/"
