@@ -28,11 +28,15 @@ def world(db):
         region=region, name="Programmabureau IBDO", kind=Organisation.Kind.PROGRAMME
     )
     gem_assen = f.OrganisationFactory(
-        region=region, name="Gemeente Assen", kind=Organisation.Kind.MUNICIPALITY,
+        region=region,
+        name="Gemeente Assen",
+        kind=Organisation.Kind.MUNICIPALITY,
         municipality=assen,
     )
     gem_emmen = f.OrganisationFactory(
-        region=region, name="Gemeente Emmen", kind=Organisation.Kind.MUNICIPALITY,
+        region=region,
+        name="Gemeente Emmen",
+        kind=Organisation.Kind.MUNICIPALITY,
         municipality=emmen,
     )
     twente_bureau = f.OrganisationFactory(
