@@ -46,6 +46,18 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 MAX_PK = 2**63 - 1
 
 
+class CaseworkFormMixin(UtrechtFormMixin):
+    """NL Design System classes, except on lists of checkboxes: Django puts a widget's class
+    on the list's container too, and a container styled as one checkbox squeezes its
+    options over the rest of the form. The inputs are styled by type in loket.css."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                field.widget.attrs.pop("class", None)
+
+
 class MultipleChoiceByIdField(forms.ModelMultipleChoiceField):
     """A multiple choice of rows by id that refuses ids no database column can hold
     (SQLite raises OverflowError on them instead of finding nothing)."""
@@ -107,7 +119,7 @@ def themes_field(label: Any = None) -> forms.ModelMultipleChoiceField:
 # --- cases ---------------------------------------------------------------------------
 
 
-class CaseForm(UtrechtFormMixin, forms.Form):
+class CaseForm(CaseworkFormMixin, forms.Form):
     """Open a help request for a company (from the company page)."""
 
     channel = forms.ChoiceField(label=_("Kanaal"), choices=Case.Channel.choices)
@@ -137,7 +149,7 @@ class CaseForm(UtrechtFormMixin, forms.Form):
             self.initial.setdefault("owner", user.pk if can_work else company.account_manager_id)
 
 
-class CaseEditForm(UtrechtFormMixin, forms.Form):
+class CaseEditForm(CaseworkFormMixin, forms.Form):
     channel = forms.ChoiceField(label=_("Kanaal"), choices=Case.Channel.choices)
     question = forms.CharField(
         label=_("Vraag van de ondernemer"),
@@ -163,7 +175,7 @@ class CaseEditForm(UtrechtFormMixin, forms.Form):
         _choices(self, "person").queryset = case.company.persons.order_by("name", "id")
 
 
-class ReassignForm(UtrechtFormMixin, forms.Form):
+class ReassignForm(CaseworkFormMixin, forms.Form):
     owner = UserChoiceField(label=_("Nieuwe eigenaar"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -173,7 +185,7 @@ class ReassignForm(UtrechtFormMixin, forms.Form):
             self.initial.setdefault("owner", case.owner_id)
 
 
-class StatusForm(UtrechtFormMixin, forms.Form):
+class StatusForm(CaseworkFormMixin, forms.Form):
     """One status change; closing also needs the outcome (and an optional note)."""
 
     status = forms.ChoiceField(label=_("Nieuwe status"), choices=Case.Status.choices)
@@ -189,17 +201,18 @@ class StatusForm(UtrechtFormMixin, forms.Form):
         max_length=MAX_TEXT,
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("status") == Case.Status.CLOSED and not data.get("outcome"):
-            self.add_error("outcome", _("Kies de uitkomst om af te sluiten."))
-        return data
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The outcome is asked only in the closing form, and there it is required.
+        closing = not self.is_bound or self.data.get("status") == Case.Status.CLOSED
+        self.fields["outcome"].required = closing
+        self.fields["outcome"].error_messages["required"] = _("Kies de uitkomst om af te sluiten.")
 
 
 # --- referrals -----------------------------------------------------------------------
 
 
-class ReferralForm(UtrechtFormMixin, forms.Form):
+class ReferralForm(CaseworkFormMixin, forms.Form):
     SEND, PROPOSE = "send", "propose"
 
     to_organisation = forms.ModelChoiceField(
@@ -225,7 +238,7 @@ class ReferralForm(UtrechtFormMixin, forms.Form):
         return self.cleaned_data.get("action") != self.PROPOSE
 
 
-class DeclineForm(UtrechtFormMixin, forms.Form):
+class DeclineForm(CaseworkFormMixin, forms.Form):
     decline_reason = forms.CharField(
         label=_("Reden van afwijzing"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -234,7 +247,7 @@ class DeclineForm(UtrechtFormMixin, forms.Form):
     )
 
 
-class CompleteForm(UtrechtFormMixin, forms.Form):
+class CompleteForm(CaseworkFormMixin, forms.Form):
     feedback = forms.CharField(
         label=_("Terugkoppeling"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -251,7 +264,7 @@ class EmptyForm(forms.Form):
 # --- contact moments -----------------------------------------------------------------
 
 
-class ContactMomentForm(UtrechtFormMixin, forms.Form):
+class ContactMomentForm(CaseworkFormMixin, forms.Form):
     """Record or change a contact moment (an intake when the kind is intake)."""
 
     kind = forms.ChoiceField(label=_("Soort contact"), choices=ContactMoment.Kind.choices)
