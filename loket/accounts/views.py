@@ -8,12 +8,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,6 +31,7 @@ from loket.accounts.forms import (
 )
 from loket.accounts.mfa import has_totp, mfa_required
 from loket.accounts.models import Organisation, User
+from loket.core.lists import paginate
 from loket.core.permissions import scope_of
 
 View = Callable[..., HttpResponse]
@@ -50,21 +48,6 @@ def manager_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def _page_size() -> int:
-    return max(1, int(settings.LOKET_PAGE_SIZE))
-
-
-def _paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
-    paginator = Paginator(queryset, _page_size())
-    return paginator.get_page(request.GET.get("pagina"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("pagina", None)
-    return params.urlencode()
 
 
 def _apply_errors(form: Any, error: ValidationError) -> None:
@@ -93,14 +76,15 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             organisations = organisations.filter(name__icontains=q)
         if kind := filters.cleaned_data.get("kind"):
             organisations = organisations.filter(kind=kind)
-    page = _paginate(request, organisations)
+    listing = paginate(request, organisations)
     return render(
         request,
         "accounts/organisation_list.html",
         {
-            "page": page,
+            "listing": listing,
+            "page": listing.page,
+            "query": listing.query,
             "filters": filters,
-            "query": _query_without_page(request),
             "many_regions": len(queries.managed_region_ids(request.user)) > 1,
         },
     )
@@ -190,11 +174,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
             role=data.get("role") or None,
             active={"1": True, "0": False}.get(data.get("active") or ""),
         )
-    page = _paginate(request, users)
+    listing = paginate(request, users)
     return render(
         request,
         "accounts/user_list.html",
-        {"page": page, "filters": filters, "query": _query_without_page(request)},
+        {"listing": listing, "page": listing.page, "query": listing.query, "filters": filters},
     )
 
 
@@ -416,8 +400,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
             )
             response["Cache-Control"] = "no-store"
             return response
-    page = _paginate(request, queries.tokens_of(user))
-    return render(request, "accounts/token_list.html", {"form": form, "page": page})
+    listing = paginate(request, queries.tokens_of(user))
+    return render(
+        request,
+        "accounts/token_list.html",
+        {"form": form, "listing": listing, "page": listing.page, "query": listing.query},
+    )
 
 
 @require_POST

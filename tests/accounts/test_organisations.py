@@ -172,6 +172,10 @@ def test_the_list_is_paginated(client, world, login, settings):
     assert "Bank 00" in first
     assert "Pagina 3 van 3" in third
     assert "Bank 00" not in third
+    bigger = client.get(reverse(LIST), {"per_pagina": 10})
+    assert len(bigger.context["page"].object_list) == 10
+    garbage = client.get(reverse(LIST), {"per_pagina": "veel", "pagina": "-1"})
+    assert len(garbage.context["page"].object_list) == 5
 
 
 @pytest.mark.parametrize("size", [5, 30])
