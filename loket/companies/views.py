@@ -109,8 +109,9 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     page = company_timeline(request.user, company, page=_page_number(request), size=_page_size())
     context: dict[str, Any] = {"company": company, "timeline": page}
-    if getattr(request, "htmx", False):
-        # "More" on the timeline: only the next page of entries.
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.boosted:
+        # "Older items" on the timeline: only the next page of entries.
         response = render(request, "companies/_timeline_page.html", context)
         patch_vary_headers(response, ["HX-Request"])
         return response
