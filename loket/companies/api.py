@@ -204,6 +204,15 @@ class PersonPatch(PersonFields):
     name: ReqStr200 | None = None
 
 
+class PersonSummaryOut(Schema):
+    """A contact person in a list: no contact details (those are in the audited detail)."""
+
+    id: int
+    company_id: int
+    name: str
+    role: str
+
+
 class PersonOut(Schema):
     id: int
     company_id: int
@@ -567,19 +576,16 @@ def timeline(
 
 @persons_router.get(
     "/companies/{int:company_id}/persons",
-    response={200: list[PersonOut], **errors(401, 404, 422)},
+    response={200: list[PersonSummaryOut], **errors(401, 404, 422)},
     summary="Contactpersonen van een bedrijf",
 )
 @paginate(LimitOffset)
 def list_persons(request: HttpRequest, company_id: PathId) -> Any:
+    """Naam en rol, zoals op de bedrijfspagina. E-mailadres, telefoon en toestemmingen
+    staan bij de contactpersoon zelf, waar elke inzage in de audittrail komt."""
     user = actor(request)
     company = queries.get_company_for_user(user, company_id)
-    return (
-        queries.persons_visible_to(user)
-        .filter(company=company)
-        .prefetch_related("consents__recorded_by")
-        .order_by("name", "id")
-    )
+    return queries.persons_visible_to(user).filter(company=company).order_by("name", "id")
 
 
 @persons_router.post(
@@ -618,12 +624,14 @@ def get_person(request: HttpRequest, person_id: PathId) -> Any:
     "/persons/{int:person_id}",
     response={200: PersonOut, **errors(401, 403, 404, 422)},
     summary="Contactpersoon wijzigen",
+    description="Wijzigt de meegestuurde velden; het antwoord telt als inzage (audittrail).",
 )
 def update_person(request: HttpRequest, person_id: PathId, payload: PersonPatch) -> Any:
     user = actor(request)
     person = queries.get_person_for_user(user, person_id)
     services.update_person(user, person, payload.dict(exclude_unset=True))
-    return _person(user, person_id)
+    # The answer shows the whole record: a view, audited as on the pages.
+    return services.view_person(user, _person(user, person_id))
 
 
 @persons_router.delete(

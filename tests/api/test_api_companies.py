@@ -389,6 +389,7 @@ def test_it_changes_and_deletes_a_person(data, api_as):
     assert changed.status_code == 200
     assert changed.json()["phone"] == "0592-123456"
     assert changed.json()["name"] == data.person.name
+    assert AuditEvent.objects.filter(action="view", object_id=data.person.pk).count() == 1
     invalid = client.patch(f"/persons/{data.person.pk}", {"email": "geen-adres"})
     assert invalid.status_code == 422
     assert invalid.json()["detail"][0]["loc"] == ["body", "payload", "email"]
@@ -422,10 +423,22 @@ def test_person_list_runs_a_constant_number_of_queries(
         )
     client = api_as(data.w.alice)
     client.get("/me")
-    # token, scope, company, page, consents (+ who recorded them)
-    with django_assert_num_queries(6):
+    # token, scope, company, page
+    with django_assert_num_queries(4):
         response = client.get(f"/companies/{data.assen_co.pk}/persons", {"limit": size})
     assert len(response.json()["items"]) == size
+
+
+def test_a_person_list_shows_no_contact_details_and_is_not_a_view(data, api_as):
+    response = api_as(data.w.bob).get(f"/companies/{data.assen_co.pk}/persons")
+    [row] = response.json()["items"]
+    assert row == {
+        "id": data.person.pk,
+        "company_id": data.assen_co.pk,
+        "name": data.person.name,
+        "role": data.person.role,
+    }
+    assert not AuditEvent.objects.filter(action="view").exists()
 
 
 # --- language ------------------------------------------------------------------------
