@@ -299,13 +299,21 @@ def capture_sql(calls: list[tuple[str, str, dict[str, str] | None]], runs: int) 
         timed.append((statistics.median(samples), sql))
     timed.sort(reverse=True)
     main_ms, main_sql = timed[0] if timed else (0.0, "")
+    plan: list[str] = []
+    if main_sql:
+        cursor = raw.cursor()
+        explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+        cursor.execute(explain + main_sql)
+        plan = [" ".join(str(c) for c in row) for row in cursor.fetchall()]
+        cursor.close()
     return {
         "status": response.status_code,
         "queries": len(captured.captured_queries),
         "selects": len(statements),
         "main_sql_ms": round(main_ms, 3),
         "all_sql_ms": round(sum(t for t, _ in timed), 3),
-        "main_sql": main_sql[:600],
+        "main_sql": main_sql[:4000],
+        "main_plan": plan,
     }
 
 
@@ -342,6 +350,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--db-url", default="", help="PostgreSQL server (default DATABASE_URL)")
     parser.add_argument("--keep", action="store_true", help="keep the database and temp dir")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results/")
+    parser.add_argument("--out", default="", help="write the JSON here instead")
     return parser.parse_args()
 
 
@@ -488,12 +497,14 @@ def main() -> int:
             log(f"kept {tmp}")
 
     print_table(report)
-    if not args.no_write:
+    if args.out or not args.no_write:
         RESULTS.mkdir(parents=True, exist_ok=True)
         suffix = "-small" if args.small else ""
         path = RESULTS / f"{dt.date.today().isoformat()}-{vendor}{suffix}.json"
+        if args.out:
+            path = Path(args.out).resolve()
         path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        log(f"wrote {path.relative_to(ROOT)}")
+        log(f"wrote {path}")
     return 0 if all(p["meets_target"] for p in report["pages"].values()) else 1
 
 
