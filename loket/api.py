@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -129,3 +129,17 @@ api.add_router("", accounts_router)
 api.add_router("", companies_router)
 api.add_router("", casework_router)
 api.add_router("", reference_router)
+
+# Anything else under /api/ (a mistyped path, "/companies/abc") answers 404 in JSON, not
+# with an HTML page. Registered last, so every real route matches first.
+fallback_router = Router()
+
+
+@fallback_router.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    raise Http404
+
+
+api.add_router("", fallback_router)

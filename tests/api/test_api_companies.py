@@ -98,6 +98,16 @@ def test_it_serves_the_docs_and_schema(data, login):
     assert "verwijzingen" in tags
 
 
+def test_unknown_api_paths_answer_404_in_json(data, api_as):
+    for path in ("/companies/abc", "/companies/", "/no-such-thing", "/companies/1/x"):
+        response = api_as(data.w.alice).get(path)
+        assert response.status_code == 404, path
+        assert response.json()["detail"] == "Niet gevonden."
+    assert api_as(None).post("/bestaat/niet").status_code == 404
+    # a real path with another method is still "method not allowed"
+    assert api_as(data.w.alice).get("/companies/search").status_code == 405
+
+
 def test_it_tells_me_who_i_am(data, api_as):
     body = api_as(data.w.bob).get("/me").json()
     assert body["roles"] == ["partner"]
