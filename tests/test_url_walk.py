@@ -1,0 +1,216 @@
+"""Walk every page URL for every role.
+
+Each URL with an object in it is classified by the kind of object it shows. For every
+standing user we check: no page ever answers 500, an anonymous visitor is sent to the
+login page, and an object outside the user's scope answers 404 to GET and POST alike
+(never 403, which would tell an outsider the object exists). A new URL that is not
+classified here fails ``test_every_url_is_classified``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from loket.accounts.models import ApiToken, Membership
+from loket.companies.models import Consent
+from tests import factories as f
+
+# url name -> the kind of object its first argument is (None: no argument)
+KINDS: dict[str, str | None] = {
+    "core:home": None,
+    "core:health": None,
+    "set_language": None,
+    "accounts:index": None,
+    "accounts:organisation_list": None,
+    "accounts:organisation_create": None,
+    "accounts:organisation_edit": "organisation",
+    "accounts:user_list": None,
+    "accounts:user_create": None,
+    "accounts:user_detail": "user",
+    "accounts:user_deactivate": "user",
+    "accounts:user_reactivate": "user",
+    "accounts:user_invite": "user",
+    "accounts:membership_add": "user",
+    "accounts:membership_remove": "membership",
+    "accounts:my_account": None,
+    "accounts:token_list": None,
+    "accounts:token_revoke": "token",
+    "companies:list": None,
+    "companies:search": None,
+    "companies:create": None,
+    "companies:detail": "company",
+    "companies:edit": "company",
+    "companies:merge": "company",
+    "companies:delete": "company",
+    "companies:audit": "company",
+    "companies:person_create": "company",
+    "companies:person_detail": "person",
+    "companies:person_edit": "person",
+    "companies:person_delete": "person",
+    "companies:consent_create": "person",
+    "companies:consent_withdraw": "consent",
+    "casework:queue": None,
+    "casework:case_list": None,
+    "casework:case_create": "company",
+    "casework:case_detail": "case",
+    "casework:case_edit": "case",
+    "casework:case_status": "case",
+    "casework:case_reassign": "case",
+    "casework:referral_create": "case",
+    "casework:contact_list": None,
+    "casework:contact_create": "company",
+    "casework:contact_detail": "contact",
+    "casework:contact_edit": "contact",
+    "casework:contact_delete": "contact",
+    "casework:referral_inbox": None,
+    "casework:referral_list": None,
+    "casework:referral_detail": "referral",
+    "casework:referral_send": "referral",
+    "casework:referral_accept": "referral",
+    "casework:referral_decline": "referral",
+    "casework:referral_complete": "referral",
+}
+PUBLIC = {"core:health", "set_language"}
+SKIPPED_PREFIXES = ("accounts/", "django-admin/", "api/")  # allauth, Django admin, API
+
+
+def _names(patterns, namespace=None, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if prefix + str(pattern.pattern) in SKIPPED_PREFIXES:
+                continue
+            yield from _names(
+                pattern.url_patterns,
+                pattern.namespace or namespace,
+                prefix + str(pattern.pattern),
+            )
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_is_classified():
+    assert set(_names(get_resolver().url_patterns)) == set(KINDS)
+
+
+def _objects(world, region, bureau, partner_org, author):
+    """One of every kind of object in ``region``."""
+    company = f.CompanyFactory(region=region)
+    person = f.PersonFactory(company=company)
+    consent = Consent.objects.create(person=person, purpose="delen met partners", method="verbal")
+    case = f.CaseFactory(company=company, owner=author, organisation=bureau)
+    contact = f.ContactMomentFactory(company=company, author=author, organisation=bureau)
+    referral = f.ReferralFactory(case=case, to_organisation=partner_org, created_by=author)
+    token, _raw = ApiToken.issue(author, "koppeling")
+    return {
+        "company": [company.pk],
+        "person": [person.pk],
+        "consent": [person.pk, consent.pk],
+        "case": [case.pk],
+        "contact": [contact.pk],
+        "referral": [referral.pk],
+        "organisation": [partner_org.pk],
+        "user": [author.pk],
+        "membership": [Membership.objects.filter(user=author).first().pk],
+        "token": [token.pk],
+    }
+
+
+@pytest.fixture
+def objects(world):
+    return {
+        "drenthe": _objects(world, world.region, world.bureau, world.gem_assen, world.alice),
+        "twente": _objects(
+            world,
+            world.other_region,
+            world.twente_bureau,
+            f.OrganisationFactory(region=world.other_region, name="Gemeente Enschede"),
+            world.olga,
+        ),
+    }
+
+
+def _url(name, args):
+    return reverse(name, args=args or None)
+
+
+def test_anonymous_is_sent_to_login(client, objects):
+    for name, kind in KINDS.items():
+        if name in PUBLIC:
+            continue
+        url = _url(name, objects["drenthe"][kind] if kind else None)
+        response = client.get(url, follow=True)
+        if response.status_code != 405:  # POST-only actions refuse GET before anything else
+            assert response.redirect_chain, name
+            assert "/accounts/login/" in response.redirect_chain[-1][0], name
+            assert response.status_code == 200, name
+        response = client.post(url, {}, follow=True)
+        assert response.redirect_chain, name
+        assert "/accounts/login/" in response.redirect_chain[-1][0], name
+
+
+@pytest.mark.parametrize("role", ["alice", "pam", "adam", "bob", "charlie", "olga"])
+def test_no_page_fails_for_any_role(world, objects, login, role):
+    client = login(getattr(world, role))
+    for name, kind in KINDS.items():
+        if name == "set_language":
+            continue
+        for region in ("drenthe", "twente"):
+            url = _url(name, objects[region][kind] if kind else None)
+            response = client.get(url)
+            assert response.status_code in (200, 302, 403, 404, 405), (role, name, region, response)
+
+
+@pytest.mark.parametrize("role", ["alice", "pam", "adam", "bob", "charlie"])
+def test_objects_of_another_region_are_404(world, objects, login, role):
+    """Nothing of Twente exists for a user of Drenthe: GET and POST answer 404."""
+    client = login(getattr(world, role))
+    for name, kind in KINDS.items():
+        if kind is None:
+            continue
+        url = _url(name, objects["twente"][kind])
+        assert client.get(url).status_code in (404, 405), (role, name)
+        assert client.post(url, {}).status_code in (404, 405), (role, name)
+
+
+def test_partner_sees_only_what_his_organisation_has_to_do_with(world, objects, login):
+    """bob's municipality received the referral: he sees company, case and referral.
+    charlie's municipality has nothing to do with the company: everything is 404."""
+    drenthe = objects["drenthe"]
+    bob = login(world.bob)
+    for name, kind in [
+        ("companies:detail", "company"),
+        ("casework:case_detail", "case"),
+        ("casework:referral_detail", "referral"),
+        ("casework:contact_detail", "contact"),
+    ]:
+        assert bob.get(_url(name, drenthe[kind])).status_code == 200, name
+    charlie = login(world.charlie)
+    for name, kind in KINDS.items():
+        if kind in (None, "organisation", "user", "membership", "token"):
+            continue
+        url = _url(name, drenthe[kind])
+        assert charlie.get(url).status_code in (404, 405), name
+        assert charlie.post(url, {}).status_code in (404, 405), name
+
+
+@pytest.mark.parametrize("role", ["alice", "bob", "charlie"])
+def test_administration_is_404_for_non_managers(world, objects, login, role):
+    client = login(getattr(world, role))
+    for name, kind in KINDS.items():
+        if not name.startswith("accounts:") or name in (
+            "accounts:my_account",
+            "accounts:token_list",
+            "accounts:token_revoke",
+            "accounts:index",
+        ):
+            continue
+        url = _url(name, objects["drenthe"][kind] if kind else None)
+        assert client.get(url).status_code in (404, 405), (role, name)
+
+
+def test_someone_elses_token_is_404(world, objects, login):
+    client = login(world.bob)
+    url = _url("accounts:token_revoke", objects["drenthe"]["token"])
+    assert client.post(url, {}).status_code == 404
+    assert ApiToken.objects.get(pk=objects["drenthe"]["token"][0]).revoked_at is None
