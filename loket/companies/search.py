@@ -438,15 +438,18 @@ Row = EntryRow
 def _fuzzy_pieces(word: str) -> list[str]:
     """Pieces of ``word`` of which at least one survives a single typo (SQLite's typo step).
 
-    Short words give their trigrams, with the word boundary (documents are padded with
-    spaces, so ' vi' means 'a word starting with vi'); longer words their two halves."""
+    Words up to 8 letters give their trigrams, with the word boundary (documents are
+    padded with spaces, so ' vi' means 'a word starting with vi'); the commonest are left
+    out later (``_Pruner``). Longer words give their three thirds, so that even two
+    swapped letters leave one piece whole."""
     n = len(word)
     if n <= MIN_WORD_LENGTH:
         return [word]
-    if n <= 5:
+    if n <= 8:
         padded = f" {word} "
         return sorted({padded[i : i + 3] for i in range(len(padded) - 2)})
-    return [word[: n // 2], word[n // 2 :]]
+    third = n // 3
+    return [word[:third], word[third : n - third], word[n - third :]]
 
 
 def _phrase(piece: str) -> str:
@@ -500,7 +503,9 @@ class _SQLiteBackend(_Backend):
     def _pruner(self, groups: Sequence[Sequence[str]]) -> _Pruner:
         if self.frequencies is None:
             # Once per search, for every trigram piece a typo step may use.
-            self.frequencies = _Frequencies({p for g in groups for p in g if len(p) == 3})
+            self.frequencies = _Frequencies(
+                {p[i : i + 3] for g in groups for p in g for i in range(len(p) - 2)}
+            )
         return _Pruner(groups, self.frequencies)
 
     def typo(self, words: Sequence[str], ranked: int | None) -> Q:
@@ -781,7 +786,7 @@ def _score(
                     best[i] = s
                 if s > token_best:
                     token_best = s
-            if token not in FILLER:
+            if len(token) > 1 and token not in FILLER:  # 'v o f', 'i o' say nothing
                 meaningful += 1
                 if token_best >= 75.0:
                     matched += 1
