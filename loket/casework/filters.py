@@ -20,15 +20,15 @@ from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import Organisation, User
 from loket.casework import queries
-from loket.casework.forms import CaseworkFormMixin
 from loket.casework.models import Case, ContactMoment, Referral
+from loket.core.forms import UtrechtFormMixin
 from loket.core.models import Need, Theme
 from loket.core.permissions import scope_of
 
 DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d-%m-%y", "%Y-%m-%d"]
 
 
-class FilterForm(CaseworkFormMixin, forms.Form):
+class FilterForm(UtrechtFormMixin, forms.Form):
     """The filter form with NL Design System classes on its widgets."""
 
 

@@ -16,7 +16,7 @@ from loket.accounts.models import Organisation, User
 from loket.casework import queries
 from loket.casework.models import Case, ContactMoment
 from loket.companies.models import Company, Person
-from loket.core.forms import UtrechtFormMixin
+from loket.core.forms import MultipleChoiceByIdField, UtrechtFormMixin
 from loket.core.models import Need, Theme
 from loket.core.permissions import scope_of
 
@@ -41,40 +41,6 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-MAX_PK = 2**63 - 1
-
-
-class CaseworkFormMixin(UtrechtFormMixin):
-    """NL Design System classes, except on lists of checkboxes: Django puts a widget's class
-    on the list's container too, and a container styled as one checkbox squeezes its
-    options over the rest of the form. The inputs are styled by type in loket.css."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                field.widget.attrs.pop("class", None)
-
-
-class MultipleChoiceByIdField(forms.ModelMultipleChoiceField):
-    """A multiple choice of rows by id that refuses ids no database column can hold
-    (SQLite raises OverflowError on them instead of finding nothing)."""
-
-    def _check_values(self, value: Any) -> Any:
-        for pk in value:
-            try:
-                number = int(str(pk))
-            except (TypeError, ValueError):
-                number = -1
-            if not 0 < number <= MAX_PK:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)  # type: ignore[misc]
 
 
 def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField:
@@ -119,7 +85,7 @@ def themes_field(label: Any = None) -> forms.ModelMultipleChoiceField:
 # --- cases ---------------------------------------------------------------------------
 
 
-class CaseForm(CaseworkFormMixin, forms.Form):
+class CaseForm(UtrechtFormMixin, forms.Form):
     """Open a help request for a company (from the company page)."""
 
     channel = forms.ChoiceField(label=_("Kanaal"), choices=Case.Channel.choices)
@@ -149,7 +115,7 @@ class CaseForm(CaseworkFormMixin, forms.Form):
             self.initial.setdefault("owner", user.pk if can_work else company.account_manager_id)
 
 
-class CaseEditForm(CaseworkFormMixin, forms.Form):
+class CaseEditForm(UtrechtFormMixin, forms.Form):
     channel = forms.ChoiceField(label=_("Kanaal"), choices=Case.Channel.choices)
     question = forms.CharField(
         label=_("Vraag van de ondernemer"),
@@ -175,7 +141,7 @@ class CaseEditForm(CaseworkFormMixin, forms.Form):
         _choices(self, "person").queryset = case.company.persons.order_by("name", "id")
 
 
-class ReassignForm(CaseworkFormMixin, forms.Form):
+class ReassignForm(UtrechtFormMixin, forms.Form):
     owner = UserChoiceField(label=_("Nieuwe eigenaar"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -185,7 +151,7 @@ class ReassignForm(CaseworkFormMixin, forms.Form):
             self.initial.setdefault("owner", case.owner_id)
 
 
-class StatusForm(CaseworkFormMixin, forms.Form):
+class StatusForm(UtrechtFormMixin, forms.Form):
     """One status change; closing also needs the outcome (and an optional note)."""
 
     status = forms.ChoiceField(label=_("Nieuwe status"), choices=Case.Status.choices)
@@ -212,7 +178,7 @@ class StatusForm(CaseworkFormMixin, forms.Form):
 # --- referrals -----------------------------------------------------------------------
 
 
-class ReferralForm(CaseworkFormMixin, forms.Form):
+class ReferralForm(UtrechtFormMixin, forms.Form):
     SEND, PROPOSE = "send", "propose"
 
     to_organisation = forms.ModelChoiceField(
@@ -238,7 +204,7 @@ class ReferralForm(CaseworkFormMixin, forms.Form):
         return self.cleaned_data.get("action") != self.PROPOSE
 
 
-class DeclineForm(CaseworkFormMixin, forms.Form):
+class DeclineForm(UtrechtFormMixin, forms.Form):
     decline_reason = forms.CharField(
         label=_("Reden van afwijzing"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -247,7 +213,7 @@ class DeclineForm(CaseworkFormMixin, forms.Form):
     )
 
 
-class CompleteForm(CaseworkFormMixin, forms.Form):
+class CompleteForm(UtrechtFormMixin, forms.Form):
     feedback = forms.CharField(
         label=_("Terugkoppeling"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -264,7 +230,7 @@ class EmptyForm(forms.Form):
 # --- contact moments -----------------------------------------------------------------
 
 
-class ContactMomentForm(CaseworkFormMixin, forms.Form):
+class ContactMomentForm(UtrechtFormMixin, forms.Form):
     """Record or change a contact moment (an intake when the kind is intake)."""
 
     kind = forms.ChoiceField(label=_("Soort contact"), choices=ContactMoment.Kind.choices)

@@ -10,12 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.widgets import Input
 
+# The largest primary key a database column holds (a signed 64-bit integer).
+MAX_PK = 2**63 - 1
+
+# Lists of checkboxes and radio buttons get no class: Django would put it on the list's
+# container too, and a container styled as one checkbox squeezes its options over the rest
+# of the form. Their inputs are styled by type in loket.css.
+_NO_CLASS = (forms.CheckboxSelectMultiple, forms.RadioSelect)
 _WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
-    forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
-    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
     forms.Select: "utrecht-select utrecht-select--html-select",
     forms.SelectMultiple: "utrecht-select utrecht-select--html-select",
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
@@ -24,6 +30,8 @@ _TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
 
 
 def widget_class(widget: forms.Widget) -> str:
+    if isinstance(widget, _NO_CLASS):
+        return ""
     for cls in type(widget).__mro__:
         if cls in _WIDGET_CLASSES:
             return _WIDGET_CLASSES[cls]
@@ -44,3 +52,22 @@ class UtrechtFormMixin:
             if css:
                 existing = field.widget.attrs.get("class", "")
                 field.widget.attrs["class"] = f"{existing} {css}".strip()
+
+
+class MultipleChoiceByIdField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that refuses ids no database column can hold
+    (SQLite raises OverflowError on them instead of finding nothing)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except (TypeError, ValueError):
+                number = -1
+            if not 0 < number <= MAX_PK:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
