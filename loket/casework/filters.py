@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from loket.accounts.models import Organisation, User
 from loket.casework import queries
 from loket.casework.models import Case, ContactMoment, Referral
-from loket.core.forms import UtrechtFormMixin
+from loket.core.forms import BoundedDateField, UtrechtFormMixin
 from loket.core.models import Need, Theme
 from loket.core.permissions import scope_of
 
@@ -55,8 +55,12 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+class BoundedDateFilter(df.DateFilter):
+    field_class = BoundedDateField
+
+
 def _date_filter(label: Any, method: str) -> df.DateFilter:
-    return df.DateFilter(
+    return BoundedDateFilter(
         label=label,
         method=method,
         input_formats=DATE_INPUT_FORMATS,

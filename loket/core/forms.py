@@ -7,11 +7,13 @@ description, error message and the ids Django's ``aria-describedby`` points at.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.widgets import Input
+from django.utils.translation import gettext_lazy as _
 
 # The largest primary key a database column holds (a signed 64-bit integer).
 MAX_PK = 2**63 - 1
@@ -71,3 +73,23 @@ class MultipleChoiceByIdField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)  # type: ignore[misc]
+
+
+class BoundedDateField(forms.DateField):
+    """A date a person could mean (1900-2199): arithmetic on 0001-01-01 or 9999-12-31
+    would overflow further on, in filters and in the database."""
+
+    earliest = dt.date(1900, 1, 1)
+    latest = dt.date(2199, 12, 31)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not self.earliest <= value <= self.latest:
+            raise ValidationError(
+                _("Kies een datum tussen %(earliest)s en %(latest)s."),
+                code="date_out_of_range",
+                params={
+                    "earliest": self.earliest.strftime("%d-%m-%Y"),
+                    "latest": self.latest.strftime("%d-%m-%Y"),
+                },
+            )
