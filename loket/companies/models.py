@@ -150,6 +150,15 @@ class Company(RegionalModel):
         verbose_name=_("lid van ondernemersverenigingen"),
         limit_choices_to={"kind": "business_association"},
     )
+    created_by_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door organisatie"),
+        help_text=_("Een partner ziet de bedrijven die zijn organisatie vastlegde."),
+    )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
 

@@ -16,7 +16,7 @@ def company_visibility_q(user: Any, field: str = "company") -> Q:
     filtered model to its company ("" for Company itself).
 
     Programme roles see the whole region. Every member of an organisation also sees the
-    companies that organisation has a contact moment, case or referral with.
+    companies that organisation recorded, or has a contact moment, case or referral with.
     """
     from loket.casework.models import Case, ContactMoment, Referral
 
@@ -27,6 +27,10 @@ def company_visibility_q(user: Any, field: str = "company") -> Q:
     condition = Q(**{f"{region_field}__in": regions}) if regions else Q(pk__in=[])
     if scope.organisation_ids and scope.region_ids - regions:
         orgs = scope.organisation_ids
+        created_field = (
+            f"{field}__created_by_organisation_id" if field else ("created_by_organisation_id")
+        )
+        condition |= Q(**{f"{created_field}__in": orgs})
         condition |= Q(
             **{
                 f"{pk_field}__in": ContactMoment.objects.filter(organisation_id__in=orgs).values(
@@ -53,7 +57,8 @@ def company_visibility_q(user: Any, field: str = "company") -> Q:
 
 def companies_visible_to(user: Any) -> QuerySet[Company]:
     """Programme staff see every company of their region; partner users see the companies
-    their organisation has a contact moment, case or referral with; others see none."""
+    their organisation recorded or has a contact moment, case or referral with; others
+    see none."""
     scope = scope_of(user)
     if not scope.organisation_ids:
         return Company.objects.none()

@@ -201,7 +201,9 @@ def create_company(
     require(region.pk in scope_of(actor).region_ids)
     data = _normalise(data)
     _validate_references(region, data)
-    company = Company(region=region)
+    scope = scope_of(actor)
+    orgs = scope.organisations_in(region.pk)
+    company = Company(region=region, created_by_organisation_id=orgs[0] if orgs else None)
     m2m = _apply(company, data)
     try:
         company.full_clean(validate_constraints=False)
