@@ -1,9 +1,12 @@
 from django.urls import path
 
-from loket.companies import views
+from loket.companies import views, views_list, views_search
 
 app_name = "companies"
 urlpatterns: list = [
+    # The company list and search (views_list.py, views_search.py).
+    path("", views_list.company_list, name="list"),
+    path("zoeken/", views_search.company_search, name="search"),
     # The company pages (views.py).
     path("nieuw/", views.company_create, name="create"),
     path("<int:pk>/", views.company_detail, name="detail"),
