@@ -386,6 +386,8 @@ def main() -> int:
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
+            # Other work on the machine inflates the timings: compare runs at a low load.
+            "load_average_before": [round(x, 2) for x in os.getloadavg()],
         },
         "server": f"gunicorn, {args.workers} workers, DEBUG=0, whitenoise",
         "targets_p95_ms": TARGETS_MS,
@@ -482,6 +484,8 @@ def main() -> int:
                 f"p95 {http_stats['p95_ms']} ms; SQL main {sql['main_sql_ms']} ms"
             )
         report["pages"] = results
+        report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+        report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     finally:
         if server is not None:
             server.terminate()
