@@ -485,7 +485,6 @@ def main() -> int:
             )
         report["pages"] = results
         report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-        report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     finally:
         if server is not None:
             server.terminate()
@@ -519,7 +518,9 @@ def print_table(report: dict[str, Any]) -> None:
         f"Loket bench, {report['database']} {report.get('database_version', '')}, "
         f"{scale['companies']:,} companies / {scale['contacts']:,} contact moments / "
         f"{scale['cases']:,} cases; load {report.get('load_s')} s "
-        f"(generator {report.get('generator_s')} s)"
+        f"(generator {report.get('generator_s')} s); load average "
+        f"{report['machine']['load_average_before'][0]} before, "
+        f"{report.get('load_average_after', ['?'])[0]} after"
     )
     header = (
         f"{'page':<13} {'HTTP':<9} {'p50 ms':>7} {'p95 ms':>7} {'target':>7}      "
