@@ -362,6 +362,7 @@ def main() -> int:
             scale[name] = getattr(args, name)
     n_requests = args.requests or (100 if args.small else 200)
     tmp = Path(tempfile.mkdtemp(prefix="loket-bench-"))
+    server_url = args.db_url or os.environ.get("DATABASE_URL", "")
     db_url, vendor, pg_name = prepare_database(args, tmp)
     env = {
         **os.environ,
@@ -493,7 +494,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 server.kill()
         if pg_name and not args.keep:
-            drop_database(args.db_url or os.environ["DATABASE_URL"], pg_name)
+            drop_database(server_url, pg_name)
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
         else:
