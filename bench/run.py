@@ -493,10 +493,10 @@ def main() -> int:
                 server.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 server.kill()
-        if pg_name and not args.keep:
-            drop_database(server_url, pg_name)
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+        if pg_name and not args.keep:
+            drop_database(server_url, pg_name)
         else:
             log(f"kept {tmp}")
 
