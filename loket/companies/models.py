@@ -289,6 +289,17 @@ class CompanySearchEntry(models.Model):
         related_name="search_entry",
         verbose_name=_("bedrijf"),
     )
+    # The company's region, like every regional row, so that visibility filters the entry
+    # without joining the company. Nullable only so SQLite adds the column in place
+    # (rebuilding the table would drop the index triggers); reindexing always fills it.
+    region = models.ForeignKey(
+        "core.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("regio"),
+    )
     names = models.TextField(_("naam en handelsnamen"), blank=True)
     persons = models.TextField(_("contactpersonen"), blank=True)
     place = models.TextField(_("plaats, gemeente, postcode en KvK-nummer"), blank=True)
