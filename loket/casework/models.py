@@ -74,6 +74,7 @@ class ContactMoment(RegionalModel):
             models.Index(fields=["company", "-occurred_at"], name="contact_company_idx"),
             models.Index(fields=["region", "-occurred_at"], name="contact_region_idx"),
             models.Index(fields=["organisation", "company"], name="contact_org_company_idx"),
+            models.Index(fields=["author", "follow_up_on"], name="contact_follow_up_idx"),
         ]
 
     def __str__(self) -> str:

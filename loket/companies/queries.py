@@ -11,9 +11,11 @@ from loket.companies.models import Company, Person
 from loket.core.permissions import scope_of
 
 
-def company_visibility_q(user: Any, field: str = "company") -> Q:
+def company_visibility_q(user: Any, field: str = "company", *, regional: bool = True) -> Q:
     """A Q that keeps rows whose company the user may see. ``field`` is the path from the
-    filtered model to its company ("" for Company itself).
+    filtered model to its company ("" for Company itself). ``regional`` says the row
+    carries its company's region itself (every RegionalModel does), so the filter uses the
+    row's own indexed column instead of a join.
 
     Programme roles see the whole region. Every member of an organisation also sees the
     companies that organisation recorded, or has a contact moment, case or referral with.
@@ -21,7 +23,7 @@ def company_visibility_q(user: Any, field: str = "company") -> Q:
     from loket.casework.models import Case, ContactMoment, Referral
 
     scope = scope_of(user)
-    region_field = f"{field}__region_id" if field else "region_id"
+    region_field = "region_id" if regional or not field else f"{field}__region_id"
     pk_field = f"{field}_id" if field else "pk"
     regions = scope.programme_region_ids()
     condition = Q(**{f"{region_field}__in": regions}) if regions else Q(pk__in=[])
