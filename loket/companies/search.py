@@ -11,8 +11,9 @@ How a query is answered (docs/decisions/0002-search.md, PERFORMANCE.md):
    only when the one before found too little:
 
    a. every word appears as written (a substring, in any order);
-   b. every word appears with at most about one typo (SQLite: one half of each word
-      appears; PostgreSQL: ``word <% document``, pg_trgm's word similarity);
+   b. every word appears with about one typo (SQLite: one of each word's trigrams, or of
+      its thirds, appears, ranked by bm25; PostgreSQL: ``query <% document``, pg_trgm's
+      word similarity of the whole query);
    c. any single word appears, with or without typo - only when (a) and (b) found
       nothing.
 
