@@ -12,10 +12,11 @@ How a query is answered (docs/decisions/0002-search.md, PERFORMANCE.md):
 
    a. every word appears as written (a substring, in any order);
    b. every word appears with about one typo (SQLite: one of each word's trigrams, or of
-      its thirds, appears, ranked by bm25; PostgreSQL: ``query <% document``, pg_trgm's
-      word similarity of the whole query);
-   c. any single word appears, with or without typo - only when (a) and (b) found
-      nothing.
+      its thirds, appears, ranked by bm25; PostgreSQL: ``word <% document`` for each word,
+      pg_trgm's word similarity);
+   c. only when (a) and (b) found nothing: any single word appears (SQLite), or the
+      whole query is similar (PostgreSQL: ``query <% document``), which forgives one
+      badly mistyped word.
 
 3. rapidfuzz ranks the candidates in Python: every query word is compared with the words
    of the document (typos, prefixes, any order), and the name, trade name, person or
@@ -30,6 +31,7 @@ after a change to a company or its persons, and rebuilt in bulk by
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import unicodedata
@@ -389,7 +391,7 @@ def search_companies(user: Any, query: Any, limit: int = 50) -> list[Hit]:
     index_words = [w for w in words if len(w) >= MIN_WORD_LENGTH]
     if not index_words:
         raise InvalidSearch(_("Typ ten minste één woord van drie of meer tekens."))
-    return _rank(user, words, _candidates(user, words, limit), limit)
+    return _text_hits(user, words, limit)
 
 
 def _by_key(user: Any, keyed: QuerySet[Company]) -> list[Company]:
@@ -471,7 +473,12 @@ def _phrase(piece: str) -> str:
 
 
 class _Backend:
-    """How one database turns query words into index conditions (see _candidates)."""
+    """How one database turns query words into index conditions (see _text_hits)."""
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        """Settings for the queries of one search."""
+        yield
 
     def exact(self, words: Sequence[str]) -> Q:
         """Every word appears as written."""
@@ -611,8 +618,24 @@ class _Pruner:
 class _PostgresBackend(_Backend):
     """pg_trgm: LIKE and the word-similarity operator ``<%`` both use the GIN index."""
 
-    def __init__(self) -> None:
-        self.threshold_set = False
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        # The similarity threshold is a session setting: set it for every search rather
+        # than trust the default. And PostgreSQL costs a word similarity like any operator
+        # (it takes ~10 us a row), so for a few thousand matches it preferred reading the
+        # whole table and computing it 40,000 times (0.5 s) over the GIN index: no
+        # sequential scans during a search.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false),"
+                " set_config('enable_seqscan', 'off', false)",
+                [str(PG_WORD_SIMILARITY)],
+            )
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET enable_seqscan")
 
     @staticmethod
     def _matching(where: str, params: list[Any], order: str = "") -> Q:
@@ -629,15 +652,8 @@ class _PostgresBackend(_Backend):
             )
         )
 
-    def _similar(self) -> str:
-        if not self.threshold_set:
-            # A session setting: set it for every search rather than trust the default.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-                    [str(PG_WORD_SIMILARITY)],
-                )
-            self.threshold_set = True
+    @staticmethod
+    def _similar() -> str:
         return "%s <%% s.document"
 
     def exact(self, words: Sequence[str]) -> Q:
@@ -646,32 +662,21 @@ class _PostgresBackend(_Backend):
         )
 
     def typo(self, words: Sequence[str], ranked: int | None) -> Q:
-        # word_similarity of the whole query: the share of its trigrams found together in
-        # the document, so a typo in one word costs only that word's few trigrams.
-        return self._matching(self._similar(), [" ".join(words)])
+        # Each word similar on its own (three-letter words as written): the GIN index
+        # intersects the words' candidates before any similarity is computed, so this
+        # stays cheap even for common words.
+        conditions = [
+            self._similar() if len(w) > MIN_WORD_LENGTH else "s.document LIKE %s" for w in words
+        ]
+        params = [w if len(w) > MIN_WORD_LENGTH else f"%{w}%" for w in words]
+        return self._matching(" AND ".join(conditions), params)
 
     def any_word(self, words: Sequence[str], ranked: int | None) -> Q:
-        # LIKE only: a word as written, or the halves (thirds) of a long word, which keep
-        # one piece whole through a typo. A word similarity per document here cost
-        # 50-130 ms at 40,000 companies; LIKE is checked in microseconds.
-        pieces: list[str] = []
-        for word in words:
-            if len(word) >= MIN_WORD_LENGTH:
-                pieces.append(word)
-            if len(word) >= 9:
-                pieces.extend(_fuzzy_pieces(word))
-            elif len(word) >= 6:
-                pieces.extend([word[: len(word) // 2], word[len(word) // 2 :]])
-        pieces = list(dict.fromkeys(pieces))
-        if not pieces:
-            return Q(pk__in=[])
-        likes = [f"%{p}%" for p in pieces]
-        where = " OR ".join(["s.document LIKE %s"] * len(pieces))
-        if ranked is None:
-            return self._matching(where, likes)
-        # The documents with the most pieces first (a poor man's bm25).
-        score = " + ".join(["(s.document LIKE %s)::int"] * len(pieces))
-        return self._matching(where, [*likes, *likes, ranked], f"ORDER BY {score} DESC LIMIT %s")
+        # word_similarity of the whole query: the share of its trigrams found together in
+        # the document, so one badly mistyped word ('vires' for 'vries') costs only its
+        # own trigrams. Costlier (many candidates to check), hence the last step.
+        long_words = [w for w in words if len(w) >= MIN_WORD_LENGTH]
+        return self._matching(self._similar(), [" ".join(long_words or words)])
 
 
 def _backend() -> _Backend:
@@ -683,42 +688,42 @@ def _backend() -> _Backend:
 
 
 def _fetch(user: Any, condition: Q, cap: int) -> list[Row]:
-    return list(
+    # Visibility through the company (regional=False), although the entry carries its
+    # region too: with an index on the entry's region SQLite (without statistics) would
+    # walk the whole region instead of the index matches; through the company it looks
+    # each match up by (region, id).
+    queryset = (
         CompanySearchEntry.objects.filter(
             company_visibility_q(user, field="company", regional=False)
         )
         .filter(condition)
         .values_list("company_id", "names", "persons", "place", "document")[:cap]
     )
+    return list(queryset)
 
 
-def _candidates(user: Any, words: Sequence[str], limit: int) -> list[Row]:
-    """Candidates in up to three steps, each only when the steps before found fewer than
-    ``min(limit, ENOUGH)`` companies: (a) every word as written, (b) every word with a typo
-    allowed, (c) any word - only when (a) and (b) found nothing. The index looks up words
-    of three or more characters; short ones (like 'de') count in the ranking."""
+def _text_hits(user: Any, words: Sequence[str], limit: int) -> list[Hit]:
+    """Candidates from the index in up to three steps, ranked after each: (a) every word
+    as written; (b) when (a) gave fewer than ``min(limit, ENOUGH)`` hits, every word with
+    about one typo; (c) when there is still no hit at all, the loosest step. The index
+    looks up words of three or more characters; short ones ('de') count in the ranking."""
     backend = _backend()
     long_words = [w for w in words if len(w) >= MIN_WORD_LENGTH]
-    found: dict[int, Row] = {}
-
-    def add(condition: Q, cap: int = CANDIDATE_CAP) -> bool:
-        for row in _fetch(user, condition, cap):
-            found.setdefault(row[0], row)
-        return len(found) >= min(limit, ENOUGH)
-
+    ranker = _Ranker(words, limit)
+    enough = min(limit, ENOUGH)
     # The typo steps match many documents. Where the index can rank them (FTS5's bm25),
     # read only the best RANKED_POOL - unless the user sees only some companies here and
     # there (a partner), whose few visible matches might all rank lower.
     ranked = RANKED_POOL if scope_of(user).programme_region_ids() else None
-    if add(backend.exact(long_words)):
-        return list(found.values())
-    if any(len(w) > MIN_WORD_LENGTH for w in long_words) and add(backend.typo(long_words, ranked)):
-        return list(found.values())
-    # Any single word only when nothing was found: otherwise it adds only noise, and on
-    # PostgreSQL a word similarity per document is the costliest condition there is.
-    if len(words) > 1 and not found:
-        add(backend.any_word(words, ranked))
-    return list(found.values())
+    with backend.session():
+        ranker.add(_fetch(user, backend.exact(long_words), CANDIDATE_CAP))
+        if ranker.count < enough and any(len(w) > MIN_WORD_LENGTH for w in long_words):
+            ranker.add(_fetch(user, backend.typo(long_words, ranked), CANDIDATE_CAP))
+        # The loosest step only when nothing was found: otherwise it adds only noise, and
+        # it is the costliest (many documents to check).
+        if ranker.count == 0 and len(words) > 1:
+            ranker.add(_fetch(user, backend.any_word(words, ranked), CANDIDATE_CAP))
+        return ranker.hits(user)
 
 
 # --- ranking ---------------------------------------------------------------------------
@@ -841,22 +846,42 @@ def _score(
     return round(min(100.0, coverage * top[1]), 1), top[2], top[3]
 
 
-def _rank(user: Any, words: Sequence[str], rows: Sequence[Row], limit: int) -> list[Hit]:
-    if not rows:
-        return []
-    sim = _Similarity()
-    weights = [_weight(w) for w in words]
-    scored: list[tuple[float, int, int, str | Promise, str]] = []
-    for row in _prefilter(words, rows, keep=max(2 * limit, RANK_POOL)):
-        result = _score(words, weights, _lines(row), sim)
-        if result is not None and result[0] >= MIN_SCORE:
-            scored.append((result[0], len(row[1].split("\n", 1)[0]), row[0], result[1], result[2]))
-    # Best first; among equals the shortest name, the closest to what was typed.
-    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
-    scored = scored[:limit]
-    by_id = {c.pk: c for c in _visible_by_pk(user, [s[2] for s in scored])}
-    return [
-        Hit(by_id[pk], score, label, value)
-        for score, _length, pk, label, value in scored
-        if pk in by_id
-    ]
+Scored = tuple[float, int, int, "str | Promise", str]  # score, name length, pk, label, value
+
+
+class _Ranker:
+    """Scores candidates as the steps bring them, each company once."""
+
+    def __init__(self, words: Sequence[str], limit: int) -> None:
+        self.words = list(words)
+        self.weights = [_weight(w) for w in words]
+        self.limit = limit
+        self.sim = _Similarity()
+        self.seen: set[int] = set()
+        self.scored: list[Scored] = []
+
+    @property
+    def count(self) -> int:
+        """Candidates so far that score as a hit."""
+        return len(self.scored)
+
+    def add(self, rows: Sequence[Row]) -> None:
+        new = [row for row in rows if row[0] not in self.seen]
+        self.seen.update(row[0] for row in new)
+        for row in _prefilter(self.words, new, keep=max(2 * self.limit, RANK_POOL)):
+            result = _score(self.words, self.weights, _lines(row), self.sim)
+            if result is not None and result[0] >= MIN_SCORE:
+                name_length = len(row[1].split("\n", 1)[0])
+                self.scored.append((result[0], name_length, row[0], result[1], result[2]))
+
+    def hits(self, user: Any) -> list[Hit]:
+        # Best first; among equals the shortest name, the closest to what was typed.
+        best = sorted(self.scored, key=lambda s: (-s[0], s[1], s[2]))[: self.limit]
+        if not best:
+            return []
+        by_id = {c.pk: c for c in _visible_by_pk(user, [s[2] for s in best])}
+        return [
+            Hit(by_id[pk], score, label, value)
+            for score, _length, pk, label, value in best
+            if pk in by_id
+        ]
