@@ -7,9 +7,9 @@ import datetime as dt
 import decimal
 import io
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from loket.core.export import (
@@ -21,7 +21,13 @@ from loket.core.export import (
     xlsx_response,
 )
 
-AMS = ZoneInfo("Europe/Amsterdam")
+
+@pytest.fixture(autouse=True)
+def dutch():
+    with translation.override("nl"):
+        yield
+
+
 ROWS = [
     SimpleNamespace(
         name="=cmd|' /C calc'!A0",
