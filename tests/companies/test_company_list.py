@@ -10,7 +10,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from loket.casework.models import Case
@@ -19,6 +19,13 @@ from loket.core.models import Theme
 from tests import factories as f
 
 URL = "/bedrijven/"
+
+
+@pytest.fixture(autouse=True)
+def dutch():
+    """Labels are checked in Dutch, whatever language an earlier test left active."""
+    with translation.override("nl"):
+        yield
 
 
 def company(world, name, **kw):

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from loket.companies import services
 from loket.companies.models import CompanySearchEntry
@@ -22,6 +23,13 @@ from loket.companies.search import (
 from tests import factories as f
 
 SEARCH_URL = "/bedrijven/zoeken/"
+
+
+@pytest.fixture(autouse=True)
+def dutch():
+    """Labels are checked in Dutch, whatever language an earlier test left active."""
+    with translation.override("nl"):
+        yield
 
 
 def company(world, name, *, region=None, municipality=None, city="Assen", **kw):
