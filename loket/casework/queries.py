@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from loket.accounts.models import Membership, Organisation, User
 from loket.casework.models import Case, ContactMoment, Referral
+from loket.companies.models import Company
 from loket.companies.queries import company_visibility_q
 from loket.core.permissions import CASE_ROLES, scope_of
 
@@ -39,6 +40,26 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
     if not scope.organisation_ids:
         return Referral.objects.none()
     return Referral.objects.filter(company_visibility_q(user))
+
+
+def contact_moments_of(user: Any, company: Company) -> QuerySet[ContactMoment]:
+    """The contact moments of a company the user already opened through
+    ``get_company_for_user``: only the confidentiality rule is left to apply. Filtering
+    on the company alone lets the database use the (company, date) index."""
+    scope = scope_of(user)
+    return ContactMoment.objects.filter(company_id=company.pk).filter(
+        Q(confidential=False) | Q(organisation_id__in=scope.organisation_ids)
+    )
+
+
+def cases_of(user: Any, company: Company) -> QuerySet[Case]:
+    """The cases of a company the user already opened through ``get_company_for_user``."""
+    return Case.objects.filter(company_id=company.pk)
+
+
+def referrals_of(user: Any, company: Company) -> QuerySet[Referral]:
+    """The referrals of a company the user already opened through ``get_company_for_user``."""
+    return Referral.objects.filter(company_id=company.pk)
 
 
 def referral_inbox(user: Any) -> QuerySet[Referral]:

@@ -4,9 +4,9 @@
 company and its contact persons into one list, newest first, page by page, in a constant
 number of queries: one UNION ALL of light (kind, id, date) rows picks the page, then one
 query per kind on the page fetches the rows with what they show (select_related and
-prefetch_related). Every part goes through the casework read side
-(``contact_moments_visible_to`` and friends), so a confidential contact moment of another
-organisation never reaches the page.
+prefetch_related). The caller opened the company through ``get_company_for_user``; every
+part goes through the casework read side for one company (``contact_moments_of`` and
+friends), so a confidential contact moment of another organisation never reaches the page.
 
 ``open_work`` reads what is still to be done for the company; ``audit_trail`` the
 administrator's view of every audit event of a company.
@@ -37,9 +37,9 @@ from django.utils.translation import gettext as _
 
 from loket.casework.models import Case, ContactMoment, Referral
 from loket.casework.queries import (
-    cases_visible_to,
-    contact_moments_visible_to,
-    referrals_visible_to,
+    cases_of,
+    contact_moments_of,
+    referrals_of,
 )
 from loket.companies.models import Company, Person
 from loket.core.models import AuditEvent
@@ -118,9 +118,9 @@ def company_timeline(user: Any, company: Company, *, page: int = 1, size: int = 
     page = max(1, min(int(page), MAX_PAGE))
     size = max(1, int(size))
     parts = [
-        _keys(contact_moments_visible_to(user).filter(company=company), CONTACT, "occurred_at"),
-        _keys(cases_visible_to(user).filter(company=company), CASE, "opened_at"),
-        _keys(referrals_visible_to(user).filter(company=company), REFERRAL, "created_at"),
+        _keys(contact_moments_of(user, company), CONTACT, "occurred_at"),
+        _keys(cases_of(user, company), CASE, "opened_at"),
+        _keys(referrals_of(user, company), REFERRAL, "created_at"),
         _keys(change_events(company), CHANGE, "at"),
     ]
     offset = (page - 1) * size
@@ -275,14 +275,14 @@ def open_work(user: Any, company: Company) -> OpenWork:
     anyone had contact with the company on or after its date. Three queries."""
     now = timezone.now()
     cases = list(
-        cases_visible_to(user)
-        .filter(company=company, status__in=Case.OPEN_STATUSES)
+        cases_of(user, company)
+        .filter(status__in=Case.OPEN_STATUSES)
         .select_related("owner", "organisation")
         .order_by("deadline", "id")[:OPEN_WORK_LIMIT]
     )
     referrals = list(
-        referrals_visible_to(user)
-        .filter(company=company, status__in=Referral.OPEN_STATUSES)
+        referrals_of(user, company)
+        .filter(status__in=Referral.OPEN_STATUSES)
         .select_related("case", "from_organisation", "to_organisation")
         .order_by("-created_at", "-id")[:OPEN_WORK_LIMIT]
     )
@@ -295,8 +295,8 @@ def open_work(user: Any, company: Company) -> OpenWork:
         .values("day")[:1]
     )
     follow_ups = list(
-        contact_moments_visible_to(user)
-        .filter(company=company, follow_up_on__gt=Subquery(last_contact_day))
+        contact_moments_of(user, company)
+        .filter(follow_up_on__gt=Subquery(last_contact_day))
         .select_related("author", "organisation")
         .order_by("follow_up_on", "id")[:OPEN_WORK_LIMIT]
     )
