@@ -162,13 +162,13 @@ def generate(
 
         rebuild_search_index()
         timings["search_index"] = time.perf_counter() - mark
-    if connection.vendor == "postgresql":
-        # Fresh statistics for the planner, as autovacuum would gather a minute later;
-        # without them PostgreSQL plans for empty tables.
-        mark = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        timings["analyze"] = time.perf_counter() - mark
+    # Fresh statistics for the planner. Without them PostgreSQL plans for empty tables,
+    # and SQLite walks a region's date index instead of one company's (400 ms instead
+    # of 1 ms for a company timeline at 400,000 contact moments).
+    mark = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    timings["analyze"] = time.perf_counter() - mark
     counts = {
         "municipalities": len(municipalities),
         "organisations": Organisation.objects.filter(region=region).count(),
