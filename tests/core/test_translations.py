@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from loket.casework.models import Case, Referral
 from loket.companies.search import reindex_companies
@@ -27,6 +27,13 @@ from tests import factories as f
 LC_MESSAGES = Path(settings.BASE_DIR) / "loket" / "locale" / "en" / "LC_MESSAGES"
 PO = LC_MESSAGES / "django.po"
 MO = LC_MESSAGES / "django.mo"
+
+
+@pytest.fixture(autouse=True)
+def _leave_dutch_active():
+    """An English request leaves English active in this thread; later tests expect Dutch."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 # --- a small .po reader (no gettext tools or polib needed) -------------------------------
