@@ -14,9 +14,15 @@ from ninja.pagination import paginate
 
 from loket.accounts.models import Organisation, User
 from loket.casework import queries, services
-from loket.casework.filters import CaseFilterSet, ContactMomentFilterSet, ReferralFilterSet
+from loket.casework.filters import (
+    CASE_SORTING,
+    CONTACT_SORTING,
+    REFERRAL_SORTING,
+    CaseFilterSet,
+    ContactMomentFilterSet,
+    ReferralFilterSet,
+)
 from loket.casework.models import Case, ContactMoment, Referral
-from loket.casework.views import CASE_SORTING, CONTACT_SORTING, REFERRAL_SORTING
 from loket.companies.models import Company, Person
 from loket.companies.queries import companies_visible_to, persons_visible_to
 from loket.core.api import (

@@ -22,6 +22,7 @@ from loket.accounts.models import Organisation, User
 from loket.casework import queries
 from loket.casework.models import Case, ContactMoment, Referral
 from loket.core.forms import BoundedDateField, UtrechtFormMixin
+from loket.core.lists import Sorting, SortOption
 from loket.core.models import Need, Theme
 from loket.core.permissions import scope_of
 
@@ -199,3 +200,40 @@ class ContactMomentFilterSet(_DateRangeMixin, df.FilterSet):
         self, queryset: QuerySet[ContactMoment], name: str, value: bool
     ) -> QuerySet[ContactMoment]:
         return queryset.filter(~Q(follow_up_on=None) if value else Q(follow_up_on=None))
+
+
+# Sort orders of the lists, shared by the pages and the API.
+CASE_SORTING = Sorting(
+    [
+        SortOption("reference", _("Kenmerk"), ("reference", "id")),
+        SortOption("company", _("Bedrijf"), ("company__name", "id")),
+        SortOption("status", _("Status"), ("status", "-opened_at", "-id")),
+        SortOption("owner", _("Eigenaar"), ("owner__full_name", "-opened_at", "-id")),
+        SortOption("opened", _("Ontvangen"), ("opened_at", "id")),
+        SortOption("deadline", _("Reageren vóór"), ("deadline", "id")),
+    ],
+    default="-opened",
+)
+
+
+REFERRAL_SORTING = Sorting(
+    [
+        SortOption("created", _("Verwezen op"), ("created_at", "id")),
+        SortOption("company", _("Bedrijf"), ("company__name", "id")),
+        SortOption("from", _("Van"), ("from_organisation__name", "-created_at", "-id")),
+        SortOption("to", _("Naar"), ("to_organisation__name", "-created_at", "-id")),
+        SortOption("status", _("Status"), ("status", "-created_at", "-id")),
+    ],
+    default="-created",
+)
+
+
+CONTACT_SORTING = Sorting(
+    [
+        SortOption("date", _("Datum"), ("occurred_at", "id")),
+        SortOption("company", _("Bedrijf"), ("company__name", "-occurred_at", "-id")),
+        SortOption("kind", _("Soort"), ("kind", "-occurred_at", "-id")),
+        SortOption("organisation", _("Organisatie"), ("organisation__name", "-occurred_at", "-id")),
+    ],
+    default="-date",
+)

@@ -23,7 +23,14 @@ from django_htmx.middleware import HtmxDetails
 
 from loket.accounts.models import User
 from loket.casework import queries, services
-from loket.casework.filters import CaseFilterSet, ContactMomentFilterSet, ReferralFilterSet
+from loket.casework.filters import (
+    CASE_SORTING,
+    CONTACT_SORTING,
+    REFERRAL_SORTING,
+    CaseFilterSet,
+    ContactMomentFilterSet,
+    ReferralFilterSet,
+)
 from loket.casework.forms import (
     STATUS_BUTTON_LABELS,
     CaseEditForm,
@@ -40,7 +47,7 @@ from loket.casework.forms import (
 from loket.casework.models import Case, ContactMoment, Referral
 from loket.companies.queries import get_company_for_user
 from loket.core.export import Column, export_format, export_response
-from loket.core.lists import Sorting, SortOption, paginate
+from loket.core.lists import Sorting, paginate
 from loket.core.permissions import scope_of
 
 
@@ -537,17 +544,6 @@ def contact_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 # --- lists ---------------------------------------------------------------------------
 
-CASE_SORTING = Sorting(
-    [
-        SortOption("reference", _l("Kenmerk"), ("reference", "id")),
-        SortOption("company", _l("Bedrijf"), ("company__name", "id")),
-        SortOption("status", _l("Status"), ("status", "-opened_at", "-id")),
-        SortOption("owner", _l("Eigenaar"), ("owner__full_name", "-opened_at", "-id")),
-        SortOption("opened", _l("Ontvangen"), ("opened_at", "id")),
-        SortOption("deadline", _l("Reageren vóór"), ("deadline", "id")),
-    ],
-    default="-opened",
-)
 CASE_COLUMNS: list[Column] = [
     (_l("Kenmerk"), "reference"),
     (_l("Bedrijf"), "company.name"),
@@ -566,16 +562,6 @@ CASE_COLUMNS: list[Column] = [
     (_l("Uitkomst"), "get_outcome_display"),
 ]
 
-REFERRAL_SORTING = Sorting(
-    [
-        SortOption("created", _l("Verwezen op"), ("created_at", "id")),
-        SortOption("company", _l("Bedrijf"), ("company__name", "id")),
-        SortOption("from", _l("Van"), ("from_organisation__name", "-created_at", "-id")),
-        SortOption("to", _l("Naar"), ("to_organisation__name", "-created_at", "-id")),
-        SortOption("status", _l("Status"), ("status", "-created_at", "-id")),
-    ],
-    default="-created",
-)
 REFERRAL_COLUMNS: list[Column] = [
     (_l("Hulpvraag"), "case.reference"),
     (_l("Bedrijf"), "company.name"),
@@ -593,17 +579,6 @@ REFERRAL_COLUMNS: list[Column] = [
     (_l("Terugkoppeling"), "feedback"),
 ]
 
-CONTACT_SORTING = Sorting(
-    [
-        SortOption("date", _l("Datum"), ("occurred_at", "id")),
-        SortOption("company", _l("Bedrijf"), ("company__name", "-occurred_at", "-id")),
-        SortOption("kind", _l("Soort"), ("kind", "-occurred_at", "-id")),
-        SortOption(
-            "organisation", _l("Organisatie"), ("organisation__name", "-occurred_at", "-id")
-        ),
-    ],
-    default="-date",
-)
 CONTACT_COLUMNS: list[Column] = [
     (_l("Datum en tijd"), "occurred_at"),
     (_l("Soort"), "get_kind_display"),

@@ -16,9 +16,8 @@ from ninja.pagination import paginate
 
 from loket.accounts.models import Organisation, User
 from loket.companies import queries, services
-from loket.companies.filters import CompanyFilterSet
+from loket.companies.filters import SORTING, CompanyFilterSet
 from loket.companies.models import Company, Consent, LegalForm, Person, SbiCode
-from loket.companies.views_list import SORTING
 from loket.core.api import (
     MAX_POSITIVE_INT,
     Day,

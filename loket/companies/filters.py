@@ -19,13 +19,14 @@ from typing import Any
 
 import django_filters as df
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import Membership, User
 from loket.companies.models import STARTER_YEARS, Company, SbiCode, SizeClass
 from loket.core.forms import UtrechtFormMixin
+from loket.core.lists import Sorting, SortOption
 from loket.core.models import Municipality, Theme
 from loket.core.permissions import CASE_ROLES, scope_of
 
@@ -158,3 +159,23 @@ class CompanyFilterSet(df.FilterSet):
             open_cases = open_cases.filter(region_id__in=list(scope_of(user).region_ids))
         has_open = Q(pk__in=open_cases.values("company_id"))
         return queryset.filter(has_open) if value else queryset.exclude(has_open)
+
+
+# Sort orders of the company list, shared by the page and the API.
+SORTING = Sorting(
+    [
+        SortOption("name", _("Naam"), ("name", "id")),
+        SortOption(
+            "municipality",
+            _("Gemeente"),
+            (F("municipality__name").asc(nulls_last=True), "name", "id"),
+        ),
+        SortOption(
+            "employees",
+            _("Werkzame personen"),
+            (F("employees").desc(nulls_last=True), "name", "id"),
+        ),
+        SortOption("newest", _("Nieuwste eerst"), ("-created_at", "-id")),
+    ],
+    default="name",
+)

@@ -4,36 +4,18 @@ of the whole filtered set. A constant number of queries whatever the page size."
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from loket.companies.filters import CompanyFilterSet
+from loket.companies.filters import SORTING, CompanyFilterSet
 from loket.companies.models import Company, LegalForm, SizeClass
 from loket.companies.queries import companies_visible_to
 from loket.core.export import Column, export_format, export_response
-from loket.core.lists import Sorting, SortOption, paginate
-
-SORTING = Sorting(
-    [
-        SortOption("name", _("Naam"), ("name", "id")),
-        SortOption(
-            "municipality",
-            _("Gemeente"),
-            (F("municipality__name").asc(nulls_last=True), "name", "id"),
-        ),
-        SortOption(
-            "employees",
-            _("Werkzame personen"),
-            (F("employees").desc(nulls_last=True), "name", "id"),
-        ),
-        SortOption("newest", _("Nieuwste eerst"), ("-created_at", "-id")),
-    ],
-    default="name",
-)
+from loket.core.lists import paginate
 
 
 def _size_label(company: Company) -> str:

@@ -9,8 +9,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, Literal, TypeVar
 
-from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -24,13 +22,15 @@ from ninja.utils import check_csrf
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, create_model
 from pydantic_core import PydanticCustomError
 
+from loket.accounts.mfa import has_totp, mfa_required
 from loket.accounts.models import ApiToken, User
+from loket.core.forms import MAX_PK
 from loket.core.models import Municipality, Need, Theme
 from loket.core.permissions import scope_of
 
 # Largest value of a 64-bit primary key: anything bigger cannot exist and must not reach
-# the database driver (SQLite raises OverflowError on it).
-MAX_ID = 2**63 - 1
+# the database driver (SQLite raises OverflowError on it). One definition for forms and API.
+MAX_ID = MAX_PK
 # Largest value of a PositiveIntegerField on every database.
 MAX_POSITIVE_INT = 2_147_483_647
 MAX_TOKEN_LENGTH = 200
@@ -71,11 +71,7 @@ class SessionAuth(NinjaSessionAuth):
         if user is None or not user.is_authenticated:
             # Anonymous: answer 401, not a CSRF failure.
             return None
-        if (
-            scope_of(user).requires_mfa(settings.LOKET_MFA_REQUIRED_ROLES)
-            and not request.session.get("loket_mfa_ok")
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
+        if mfa_required(user) and not request.session.get("loket_mfa_ok") and not has_totp(user):
             return None
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False):
             from ninja.errors import HttpError
