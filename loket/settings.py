@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "loket.accounts",
     "loket.companies",
     "loket.casework",
+    "loket.catalogue",
+    "loket.portal",
     "loket.demo",
 ]
 
@@ -209,6 +211,11 @@ TASKS = {
         "BACKEND": envstr("LOKET_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# The public portal serves one region: its code (slug); empty = the first region.
+LOKET_PORTAL_REGION = envstr("LOKET_PORTAL_REGION", "")
+# How many questions one address may send through the portal per hour.
+LOKET_PORTAL_QUESTIONS_PER_HOUR = envint("LOKET_PORTAL_QUESTIONS_PER_HOUR", 5)
 
 LOKET_PAGE_SIZE = envint("LOKET_PAGE_SIZE", 25)
 LOKET_DEMO_ALLOWED = envbool("LOKET_DEMO_ALLOWED", DEBUG)

@@ -6,6 +6,8 @@ from loket.api import api
 
 urlpatterns = [
     path("", include("loket.core.urls")),
+    path("", include("loket.portal.urls")),
+    path("catalogus/", include("loket.catalogue.urls")),
     path("accounts/", include("allauth.urls")),
     path("beheer/", include("loket.accounts.urls")),
     path("bedrijven/", include("loket.companies.urls")),

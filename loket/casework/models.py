@@ -257,6 +257,15 @@ class Referral(RegionalModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )
+    instrument = models.ForeignKey(
+        "catalogue.Instrument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("instrument"),
+        help_text=_("Het instrument waarvoor de ondernemer is doorverwezen."),
+    )
     message = models.TextField(_("toelichting voor de partner"))
     decline_reason = models.TextField(_("reden van afwijzing"), blank=True)
     feedback = models.TextField(_("terugkoppeling"), blank=True)
@@ -276,3 +285,53 @@ class Referral(RegionalModel):
 
     def __str__(self) -> str:
         return f"{self.case.reference} → {self.to_organisation}"
+
+
+class AssignmentRule(RegionalModel):
+    """Who picks up a question from the public portal: by municipality and theme, round
+    robin within the team. The most specific active rule wins (municipality and theme,
+    then municipality, then theme, then the catch-all rule with neither)."""
+
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gemeente"),
+        help_text=_("Leeg: elke gemeente."),
+    )
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thema"),
+        help_text=_("Leeg: elk thema."),
+    )
+    advisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="assignment_rules", verbose_name=_("team")
+    )
+    last_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("laatst toegewezen aan"),
+    )
+    active = models.BooleanField(_("actief"), default=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("toewijzingsregel")
+        verbose_name_plural = _("toewijzingsregels")
+        ordering = ["municipality__name", "theme__position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.municipality or _('elke gemeente')} / {self.theme or _('elk thema')}"
+
+    @property
+    def specificity(self) -> int:
+        return (2 if self.municipality_id else 0) + (1 if self.theme_id else 0)

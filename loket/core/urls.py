@@ -4,6 +4,6 @@ from loket.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("start/", views.home, name="home"),
     path("health/", views.health, name="health"),
 ]
