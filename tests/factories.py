@@ -8,7 +8,8 @@ import factory
 from django.utils import timezone
 
 from loket.accounts.models import Membership, Organisation, User
-from loket.casework.models import Case, ContactMoment, Referral
+from loket.casework.models import AssignmentRule, Case, ContactMoment, Referral
+from loket.catalogue.models import Instrument, InstrumentVersion
 from loket.companies.models import Company, Person
 from loket.core.models import Municipality, Region
 
@@ -133,3 +134,58 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     created_by = factory.SelfAttribute("case.owner")
     status = Referral.Status.SENT
     message = "Graag contact opnemen over financiering."
+
+
+class InstrumentFactory(factory.django.DjangoModelFactory):
+    """A current regional instrument of the programme, verified today. Pass
+    ``region=None, provider_kind="national", provider_name="RVO"`` for a shared one.
+    It writes the model directly (version 1 kept); use catalogue.services to test
+    the rules of editing."""
+
+    class Meta:
+        model = Instrument
+        skip_postgeneration_save = True
+
+    region = factory.SubFactory(RegionFactory)
+    name = factory.Sequence(lambda n: f"Innovatievoucher {n}")
+    slug = factory.Sequence(lambda n: f"instrument-{n}")
+    summary = "Een voucher voor advies over innovatie."
+    kind = "voucher"
+    provider_kind = "programme"
+    provider_organisation = factory.LazyAttribute(
+        lambda o: (
+            None
+            if o.region is None
+            else OrganisationFactory(region=o.region, kind=Organisation.Kind.PROGRAMME)
+        )
+    )
+    phases = factory.LazyFunction(lambda: ["innovation"])
+    last_verified = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+    @factory.post_generation
+    def municipalities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.municipalities.set(extracted)
+
+    @factory.post_generation
+    def first_version(self, create, extracted, **kwargs):
+        if create:
+            InstrumentVersion.objects.create(instrument=self, number=1, data={"name": self.name})
+
+
+class AssignmentRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssignmentRule
+        skip_postgeneration_save = True
+
+    region = factory.SubFactory(RegionFactory)
+
+    @factory.post_generation
+    def advisors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.advisors.set(extracted)

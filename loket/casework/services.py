@@ -107,7 +107,7 @@ def compute_deadline(opened_at: dt.datetime, working_days: int) -> dt.datetime:
 
 
 def open_case(
-    actor: User,
+    actor: User | None,
     company: Company,
     *,
     channel: str,
@@ -122,12 +122,13 @@ def open_case(
 
     The owner defaults to the actor when they work cases, else to the company's account
     manager. The owner must hold a case role (advisor, specialist, programme manager) in
-    the company's region.
+    the company's region. ``actor`` None is the public portal: the owner must be given.
     """
-    scope = scope_of(actor)
-    require(company.region_id in scope.region_ids)
-    if owner is None:
-        owner = actor if scope.can_work_cases(company.region_id) else company.account_manager
+    if actor is not None:
+        scope = scope_of(actor)
+        require(company.region_id in scope.region_ids)
+        if owner is None:
+            owner = actor if scope.can_work_cases(company.region_id) else company.account_manager
     errors: dict[str, str] = {}
     if owner is None:
         errors["owner"] = _("Kies wie deze hulpvraag oppakt.")
