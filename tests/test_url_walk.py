@@ -70,8 +70,24 @@ KINDS: dict[str, str | None] = {
     "casework:referral_accept": "referral",
     "casework:referral_decline": "referral",
     "casework:referral_complete": "referral",
+    "catalogue:list": None,
+    "catalogue:create": None,
+    "catalogue:detail": "instrument",
+    "catalogue:edit": "instrument",
+    "catalogue:verify": "instrument",
+    "catalogue:delete": "instrument",
+    "catalogue:version": "instrument_version",
+    "portal:home": None,
+    "portal:search": None,
+    "portal:guide": None,
+    "portal:guide_result": None,
+    "portal:instrument": "instrument_slug",
+    "portal:partners": None,
+    "portal:ask": None,
+    "portal:thanks": None,
 }
 PUBLIC = {"core:health", "set_language"}
+PUBLIC |= {name for name in KINDS if name.startswith("portal:")}  # the public portal
 SKIPPED_PREFIXES = ("accounts/", "django-admin/", "api/")  # allauth, Django admin, API
 
 
@@ -102,6 +118,7 @@ def _objects(world, region, bureau, partner_org, author):
     contact = f.ContactMomentFactory(company=company, author=author, organisation=bureau)
     referral = f.ReferralFactory(case=case, to_organisation=partner_org, created_by=author)
     token, _raw = ApiToken.issue(author, "koppeling")
+    instrument = f.InstrumentFactory(region=region)
     return {
         "company": [company.pk],
         "person": [person.pk],
@@ -113,6 +130,9 @@ def _objects(world, region, bureau, partner_org, author):
         "user": [author.pk],
         "membership": [Membership.objects.filter(user=author).first().pk],
         "token": [token.pk],
+        "instrument": [instrument.pk],
+        "instrument_version": [instrument.pk, 1],
+        "instrument_slug": [instrument.slug],
     }
 
 
@@ -189,9 +209,27 @@ def test_partner_sees_only_what_his_organisation_has_to_do_with(world, objects, 
     for name, kind in KINDS.items():
         if kind in (None, "organisation", "user", "membership", "token"):
             continue
+        if kind in ("instrument", "instrument_version"):  # the region's catalogue: see below
+            continue
+        if name in PUBLIC:  # the public portal shows current instruments to everyone
+            continue
         url = _url(name, drenthe[kind])
         assert charlie.get(url).status_code in (404, 405), name
         assert charlie.post(url, {}).status_code in (404, 405), name
+
+
+def test_every_user_of_the_region_reads_the_catalogue_but_only_editors_change_it(
+    world, objects, login
+):
+    """The catalogue is the region's, not an organisation's: charlie (a partner with no
+    part in the instrument) reads it, but changing it is refused."""
+    drenthe = objects["drenthe"]
+    charlie = login(world.charlie)
+    for name in ("catalogue:detail", "catalogue:version"):
+        kind = KINDS[name]
+        assert charlie.get(_url(name, drenthe[kind])).status_code == 200, name
+    for name in ("catalogue:edit", "catalogue:verify", "catalogue:delete"):
+        assert charlie.post(_url(name, drenthe["instrument"]), {}).status_code == 403, name
 
 
 @pytest.mark.parametrize("role", ["alice", "bob", "charlie"])
