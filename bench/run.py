@@ -20,8 +20,15 @@ What it does:
    page's main query) and the sum of all, with the ratio app / SQL (our overhead);
 7. writes ``bench/results/<date>-<db>[-small].json`` and prints a short table.
 
+Matching (``POST /api/match``): the region's catalogue is topped up with synthetic
+instruments to ``--instruments`` (2,000; ``bench/matching/synthetic.py``), and the API is
+called over HTTP with a personal API token, with profiles from the labelled set and of
+companies. The quality of matching (precision@5 and recall@5 on the labelled set
+``bench/matching/questions.json`` against the demo catalogue alone) comes from
+``bench/matching/evaluate.py``, run in a separate process on its own throwaway database.
+
 Targets at the full scale on SQLite: p95 < 50 ms for search and the company page,
-< 100 ms for the lists. Not part of ``make test``.
+< 100 ms for the lists, < 30 ms for matching. Not part of ``make test``.
 """
 
 from __future__ import annotations
@@ -52,7 +59,15 @@ RESULTS = ROOT / "bench" / "results"
 ADVISOR = "adviseur@ibdo.example"
 FULL = {"companies": 40_000, "contacts": 400_000, "cases": 60_000, "referrals": 30_000}
 SMALL = {"companies": 2_000, "contacts": 20_000, "cases": 3_000, "referrals": 1_500}
-TARGETS_MS = {"search": 50.0, "company": 50.0, "queue": 100.0, "company_list": 100.0}
+TARGETS_MS = {
+    "search": 50.0,
+    "company": 50.0,
+    "queue": 100.0,
+    "company_list": 100.0,
+    "match": 30.0,
+}
+INSTRUMENTS = 2_000
+MATCHING = ROOT / "bench" / "matching"
 
 
 _STARTED = time.monotonic()
@@ -105,6 +120,17 @@ def manage(env: dict[str, str], *argv: str) -> str:
 # --- HTTP --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class JsonBody:
+    """A JSON request body for the API (sent with the API token, no CSRF)."""
+
+    data: dict[str, Any]
+
+
+Body = dict[str, str] | JsonBody | None
+Call = tuple[str, str, Body]
+
+
 @dataclass
 class Browser:
     """Just enough of a browser: cookies, CSRF token, one connection per request."""
@@ -112,15 +138,20 @@ class Browser:
     host: str
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
+    token: str = ""
 
     def request(
-        self, method: str, path: str, form: dict[str, str] | None = None
+        self, method: str, path: str, form: Body = None
     ) -> tuple[int, bytes, float, dict[str, str]]:
         headers = {"Host": f"{self.host}:{self.port}", "Accept-Language": "nl"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
-        if form is not None:
+        if isinstance(form, JsonBody):
+            body = json.dumps(form.data).encode()
+            headers["Content-Type"] = "application/json"
+            headers["Authorization"] = f"Bearer {self.token}"
+        elif self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if isinstance(form, dict):
             body = urllib.parse.urlencode(form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://{self.host}:{self.port}{path}"
@@ -182,16 +213,14 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def measure(
-    browser: Browser, calls: list[tuple[str, str, dict[str, str] | None]], warmup: int, n: int
-) -> dict[str, Any]:
+def measure(browser: Browser, calls: list[Call], warmup: int, n: int) -> dict[str, Any]:
     """Warm up, then time ``n`` requests cycling through ``calls``."""
     statuses: dict[int, int] = {}
     times: list[float] = []
     sizes: list[int] = []
     for i in range(warmup + n):
         method, path, form = calls[i % len(calls)]
-        if form is not None:
+        if isinstance(form, dict):
             form = {**form, "csrfmiddlewaretoken": browser.csrf()}
         status, body, elapsed, _headers = browser.request(method, path, form)
         if i >= warmup:
@@ -261,7 +290,7 @@ def misspell(rng: random.Random, name: str) -> str:
     return " ".join(words)
 
 
-def capture_sql(calls: list[tuple[str, str, dict[str, str] | None]], runs: int) -> dict[str, Any]:
+def capture_sql(calls: list[Call], runs: int) -> dict[str, Any]:
     """Run the first call in-process as the advisor, capture its SQL, time each SELECT
     alone on the raw DB-API cursor (median of ``runs``)."""
     from django.db import connection
@@ -277,7 +306,12 @@ def capture_sql(calls: list[tuple[str, str, dict[str, str] | None]], runs: int) 
     session.save()
     method, path, form = calls[0]
     with CaptureQueriesContext(connection) as captured:
-        response = client.post(path, form) if method == "POST" else client.get(path)
+        if isinstance(form, JsonBody):
+            response = client.post(path, form.data, content_type="application/json")
+        elif method == "POST":
+            response = client.post(path, form)
+        else:
+            response = client.get(path)
     statements = [
         q["sql"]
         for q in captured.captured_queries
@@ -317,6 +351,109 @@ def capture_sql(calls: list[tuple[str, str, dict[str, str] | None]], runs: int) 
     }
 
 
+# --- matching ----------------------------------------------------------------------------
+
+
+def prepare_matching(instruments: int, seed: int, company_ids: list[int]) -> dict[str, Any]:
+    """Top the catalogue up to ``instruments``, issue an API token for the advisor, pick
+    the profiles to send, and time building the index in-process."""
+    from loket.accounts.models import ApiToken, User
+    from loket.catalogue import matching
+    from loket.catalogue.models import Instrument
+    from loket.catalogue.queries import region_q
+    from loket.core.models import Municipality
+    from loket.demo.generator import REGION_SLUG
+
+    sys.path.insert(0, str(MATCHING))
+    from synthetic import add_instruments
+
+    advisor = User.objects.get(email=ADVISOR)
+    region = advisor.memberships.select_related("organisation__region").get().organisation.region
+    assert region.slug == REGION_SLUG
+    demo_count = Instrument.objects.filter(region_q(region.pk)).distinct().count()
+    started = time.perf_counter()
+    added = add_instruments(region, instruments, seed)
+    add_s = time.perf_counter() - started
+    total = Instrument.objects.filter(region_q(region.pk)).distinct().count()
+    _token, raw = ApiToken.issue(advisor, "bench")
+
+    municipalities = dict(Municipality.objects.filter(region=region).values_list("name", "pk"))
+    bodies: list[dict[str, Any]] = []
+    questions_file = MATCHING / "questions.json"
+    if questions_file.exists():
+        for item in json.loads(questions_file.read_text(encoding="utf-8"))[:30]:
+            body = {k: v for k, v in (item.get("profile") or {}).items() if v not in (None, "")}
+            name = body.pop("municipality", None)
+            if name and name in municipalities:
+                body["municipality_id"] = municipalities[name]
+            body["question"] = item.get("question", "")
+            bodies.append(body)
+    if not bodies:
+        bodies = [
+            {"phases": ["export"], "question": "Ik wil naar het buitenland", "employees": 8},
+            {"phases": ["finance"], "question": "De bank geeft geen lening"},
+            {"question": "zonnepanelen op het dak van ons bedrijfspand"},
+            {"phases": ["start"], "company_age": 0, "size_class": "zzp"},
+            {"themes": ["digitalisation"], "question": "onze website is gehackt"},
+        ]
+    bodies += [{"company_id": pk, "question": "hulp bij groei"} for pk in company_ids[:10]]
+    for body in bodies:
+        body["limit"] = 10
+
+    matching.clear_cache()
+    started = time.perf_counter()
+    matching.match(matching.Profile(region_id=region.pk, phases=("export",)))
+    build_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    matching.match(matching.Profile(region_id=region.pk, phases=("export",)))
+    warm_ms = (time.perf_counter() - started) * 1000
+    log(
+        f"catalogue: {demo_count} demo + {added} synthetic = {total} instruments "
+        f"({add_s:.1f} s); index build {build_ms:.0f} ms, warm match {warm_ms:.1f} ms"
+    )
+    return {
+        "token": raw,
+        "bodies": bodies,
+        "report": {
+            "demo_instruments": demo_count,
+            "synthetic_instruments": added,
+            "instruments": total,
+            "index_build_ms": round(build_ms, 1),
+            "match_in_process_ms": round(warm_ms, 2),
+            "profiles": len(bodies),
+        },
+    }
+
+
+def matching_quality(env: dict[str, str], tmp: Path) -> dict[str, Any]:
+    """precision@5 / recall@5 from bench/matching/evaluate.py, run in its own process on
+    a throwaway in-memory database (the numbers do not depend on the bench's scale)."""
+    if not (MATCHING / "questions.json").exists():
+        return {"error": "bench/matching/questions.json is missing"}
+    out = tmp / "quality.json"
+    quality_env = {k: v for k, v in env.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, str(MATCHING / "evaluate.py"), "--json", str(out)],
+        cwd=ROOT,
+        env=quality_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if not out.exists():
+        return {"error": (result.stdout + result.stderr)[-2000:]}
+    report = json.loads(out.read_text(encoding="utf-8"))
+    misses = [
+        {"id": r["id"], "missed": r["missed"], "extra": r["extra"]}
+        for r in report["rows"]
+        if r["missed"] or r["extra"]
+    ]
+    return {
+        **{k: v for k, v in report.items() if k != "rows"},
+        "misses": misses,
+    }
+
+
 # --- the run -----------------------------------------------------------------------------
 
 
@@ -351,6 +488,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the database and temp dir")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results/")
     parser.add_argument("--out", default="", help="write the JSON here instead")
+    parser.add_argument(
+        "--instruments", type=int, default=INSTRUMENTS, help="catalogue size for matching"
+    )
+    parser.add_argument("--no-quality", action="store_true", help="skip the labelled set")
     return parser.parse_args()
 
 
@@ -429,7 +570,20 @@ def main() -> int:
         )
         targets = sample_targets(args.seed, 20)
         report["busiest_company_contacts"] = targets["busiest_company_contacts"]
+        matching_setup = prepare_matching(args.instruments, args.seed, targets["company_ids"])
+        report["matching"] = matching_setup["report"]
         connection.close()
+        if not args.no_quality:
+            log("matching quality on the labelled set ...")
+            quality = matching_quality(env, tmp)
+            report["matching"]["quality"] = quality
+            if "error" in quality:
+                log(f"matching quality: {quality['error'][:300]}")
+            else:
+                log(
+                    f"matching quality: precision@5 {quality['precision_at_5']}, "
+                    f"recall@5 {quality['recall_at_5']} ({quality['questions']} questions)"
+                )
 
         port = free_port()
         log_file = tmp / "gunicorn.log"
@@ -453,16 +607,17 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        browser = Browser("127.0.0.1", port)
+        browser = Browser("127.0.0.1", port, token=matching_setup["token"])
         wait_for_server(browser, server, log_file)
         log(f"gunicorn on port {port}")
         login(browser, ADVISOR, DEMO_PASSWORD)
 
-        pages: dict[str, list[tuple[str, str, dict[str, str] | None]]] = {
+        pages: dict[str, list[Call]] = {
             "search": [("POST", "/bedrijven/zoeken/", {"q": q}) for q in targets["queries"]],
             "company": [("GET", f"/bedrijven/{pk}/", None) for pk in targets["company_ids"]],
             "queue": [("GET", "/werk/", None)],
             "company_list": [("GET", "/bedrijven/", None)],
+            "match": [("POST", "/api/match", JsonBody(b)) for b in matching_setup["bodies"]],
         }
         results: dict[str, Any] = {}
         for name, calls in pages.items():
@@ -473,7 +628,7 @@ def main() -> int:
             if http_stats["ok"] and sql["all_sql_ms"]:
                 ratio = round(http_stats["p50_ms"] / sql["all_sql_ms"], 1)
             results[name] = {
-                "example": calls[0][1] if calls[0][0] == "GET" else f"{calls[0][1]} (POST q=…)",
+                "example": example(calls[0]),
                 "http": http_stats,
                 "sql": sql,
                 "ratio_app_to_sql": ratio,
@@ -512,6 +667,15 @@ def main() -> int:
     return 0 if all(p["meets_target"] for p in report["pages"].values()) else 1
 
 
+def example(call: Call) -> str:
+    method, path, body = call
+    if method == "GET":
+        return path
+    if isinstance(body, JsonBody):
+        return f"{path} (POST JSON profile)"
+    return f"{path} (POST q=…)"
+
+
 def print_table(report: dict[str, Any]) -> None:
     scale = report["scale"]
     print()
@@ -543,6 +707,22 @@ def print_table(report: dict[str, Any]) -> None:
             f"{sql['main_sql_ms']:>8.2f} {sql['all_sql_ms']:>8.2f} "
             f"{ratio if ratio is not None else '-':>7} {sql['queries']:>7}"
         )
+    matching = report.get("matching", {})
+    quality = matching.get("quality", {})
+    if matching:
+        print(
+            f"match: {matching['instruments']:,} instruments; index build "
+            f"{matching['index_build_ms']} ms, in-process match "
+            f"{matching['match_in_process_ms']} ms"
+        )
+    if "precision_at_5" in quality:
+        print(
+            f"matching quality: precision@5 {quality['precision_at_5']:.3f}, "
+            f"recall@5 {quality['recall_at_5']:.3f} on {quality['questions']} labelled questions "
+            f"({quality['catalogue_size']} demo instruments)"
+        )
+    elif quality:
+        print(f"matching quality: not measured ({quality.get('error', '')[:200]})")
     print()
 
 

@@ -122,6 +122,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 from loket.accounts.api import router as accounts_router  # noqa: E402
 from loket.casework.api import router as casework_router  # noqa: E402
+from loket.catalogue.api import router as catalogue_router  # noqa: E402
+from loket.catalogue.api_match import router as match_router  # noqa: E402
 from loket.companies.api import router as companies_router  # noqa: E402
 from loket.core.api import router as reference_router  # noqa: E402
 
@@ -129,6 +131,8 @@ api.add_router("", accounts_router)
 api.add_router("", companies_router)
 api.add_router("", casework_router)
 api.add_router("", reference_router)
+api.add_router("", match_router)
+api.add_router("", catalogue_router)
 
 # Anything else under /api/ (a mistyped path, "/companies/abc") answers 404 in JSON, not
 # with an HTML page. Registered last, so every real route matches first.

@@ -36,6 +36,7 @@ milliseconds with thousands of instruments.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 import re
 import threading
@@ -53,12 +54,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from loket.catalogue.models import Instrument, Phase
-from loket.companies.models import LegalForm, SizeClass
+from loket.catalogue.models import Instrument, Kind, Phase
+from loket.companies.models import LegalForm, SbiCode, SizeClass
 
 PHASE_WEIGHT = 3.0
 THEME_WEIGHT = 2.0
 TARGETED_WEIGHT = 0.5
+# When the entrepreneur says what they want to achieve (phases), the words of the
+# question count for less in an instrument that serves none of those phases.
+OFF_PHASE_FACTOR = 0.5
 # Weight of a question word found in each field of an instrument.
 FIELD_WEIGHTS = {
     "name": 3.0,
@@ -66,6 +70,7 @@ FIELD_WEIGHTS = {
     "summary": 2.0,
     "labels": 1.5,
     "description": 1.0,
+    "provider": 1.0,
 }
 # Which themes of the client record stand for which phase (for company profiles).
 PHASE_THEMES: dict[str, tuple[str, ...]] = {
@@ -90,6 +95,8 @@ MIN_PART = 4  # the shortest part a compound is split into
 
 def _fold(text: str) -> str:
     """Lower case without accents: "coöperatie" -> "cooperatie"."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -129,36 +136,62 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(_fold(text or "")) if w not in stop and len(w) > 1]
 
 
+ENGLISH_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+@lru_cache(maxsize=50_000)
 def concept_of(word: str) -> str:
+    """The concept a word stands for: its synonym group, else its stem. An English word
+    the Dutch stemmer leaves alone ("exporting", "loans") falls back to its root when
+    that root is in the synonym list."""
+    groups = synonym_groups()
     s = stem(word)
-    return synonym_groups().get(s, s)
+    if s in groups:
+        return groups[s]
+    for suffix in ENGLISH_SUFFIXES:
+        root = word[: -len(suffix)]
+        if word.endswith(suffix) and len(root) >= 3:
+            for candidate in (root, root + "e"):
+                if stem(candidate) in groups:
+                    return groups[stem(candidate)]
+    return s
 
 
-def concepts(text: str, vocabulary: frozenset[str] = frozenset()) -> dict[str, str]:
+def concepts(
+    text: str, vocabulary: frozenset[str] = frozenset(), *, catalogue: bool = False
+) -> dict[str, str]:
     """{concept: the word of the text it came from}. Compounds are split where both parts
-    are known words (in ``vocabulary`` or the synonym list)."""
+    are known words (in ``vocabulary``, the synonym list or the stop words); in the
+    catalogue's own texts (``catalogue``) a known last part is enough, so
+    "zonnestroomvoucher" is also found by "zonnestroom"."""
     out: dict[str, str] = {}
+    stop = _stopwords()
     for word in words(text):
         out.setdefault(concept_of(word), word)
-        for part in _compound_parts(word, vocabulary):
-            out.setdefault(concept_of(part), word)
+        for part in _compound_parts(word, vocabulary, catalogue):
+            if part not in stop:
+                out.setdefault(concept_of(part), word)
     return out
 
 
-def _compound_parts(word: str, vocabulary: frozenset[str]) -> list[str]:
+def _compound_parts(word: str, vocabulary: frozenset[str], tail_only: bool = False) -> list[str]:
     if len(word) < 2 * MIN_PART:
         return []
-    known = synonym_groups()
     parts: list[str] = []
     for i in range(MIN_PART, len(word) - MIN_PART + 1):
         head, tail = word[:i], word[i:]
-        if tail.startswith("s") and len(tail) - 1 >= MIN_PART and stem(tail[1:]) in vocabulary:
+        if tail.startswith("s") and len(tail) - 1 >= MIN_PART and _known(tail[1:], vocabulary):
             tail = tail[1:]  # the linking s: "bedrijfsovername" -> "bedrijf" + "overname"
-        head_known = stem(head) in vocabulary or stem(head) in known
-        tail_known = stem(tail) in vocabulary or stem(tail) in known
-        if head_known and tail_known:
+        if _known(tail, vocabulary) and (tail_only or _known(head, vocabulary)):
             parts.extend((head, tail))
     return parts
+
+
+def _known(word: str, vocabulary: frozenset[str]) -> bool:
+    """A word of the catalogue, of the synonym list, or a common word (a stop word such
+    as "bedrijf" is still a part of "bedrijfsovername")."""
+    s = stem(word)
+    return s in vocabulary or s in synonym_groups() or word in _stopwords()
 
 
 # --- the profile ---------------------------------------------------------------------
@@ -285,7 +318,7 @@ class _Entry:
     open_until: dt.date | None
     deadline: dt.date | None
     # concept -> best field weight
-    concepts: dict[str, float]
+    concepts: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -296,6 +329,7 @@ class _Index:
     by_phase: dict[str, list[int]]
     by_theme: dict[str, list[int]]
     vocabulary: frozenset[str]
+    sections: dict[str, str]  # SBI division -> its section
 
 
 _indexes: dict[int, tuple[tuple[Any, ...], _Index]] = {}
@@ -303,8 +337,36 @@ _index_lock = threading.Lock()
 
 
 def _revision() -> tuple[Any, ...]:
-    row = Instrument.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
-    return (row["n"], row["last"], row["top"])
+    row = Instrument.objects.aggregate(
+        n=Count("id"), last=Max("updated_at"), top=Max("id"), version=Max("version")
+    )
+    return (row["n"], row["last"], row["top"], row["version"])
+
+
+_ROW_FIELDS = (
+    "id",
+    "name",
+    "summary",
+    "description",
+    "keywords",
+    "kind",
+    "phases",
+    "provider_name",
+    "provider_organisation__name",
+    "size_classes",
+    "employees_min",
+    "employees_max",
+    "company_age_min",
+    "company_age_max",
+    "sbi_included",
+    "sbi_excluded",
+    "legal_forms",
+    "published",
+    "budget_exhausted",
+    "open_from",
+    "open_until",
+    "deadline",
+)
 
 
 def _build(region_id: int) -> _Index:
@@ -313,56 +375,79 @@ def _build(region_id: int) -> _Index:
     rows = list(
         Instrument.objects.filter(region_q(region_id))
         .distinct()
-        .prefetch_related("themes", "municipalities")
         .order_by("id")
+        .values(*_ROW_FIELDS)
     )
-    phase_labels = {value: str(label) for value, label in Phase.choices}
-    raw_words: list[tuple[_Entry, str, str]] = []
+    ids = [row["id"] for row in rows]
+    theme_rows: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    themes_through = Instrument.themes.through
+    for inst_id, slug, name_nl, name_en in themes_through.objects.filter(
+        instrument_id__in=ids
+    ).values_list("instrument_id", "theme__slug", "theme__name_nl", "theme__name_en"):
+        theme_rows[inst_id].append((slug, name_nl, name_en))
+    muni_rows: dict[int, dict[int, str]] = defaultdict(dict)
+    munis_through = Instrument.municipalities.through
+    for inst_id, muni_id, muni_name in munis_through.objects.filter(
+        instrument_id__in=ids
+    ).values_list("instrument_id", "municipality_id", "municipality__name"):
+        muni_rows[inst_id][muni_id] = muni_name
+    phase_labels = _labels(Phase.choices)
+    kind_labels = _labels(Kind.choices)
+    sections = dict(
+        SbiCode.objects.filter(section__isnull=False).values_list("code", "section__code")
+    )
+    texts: list[tuple[_Entry, str, str]] = []
     entries: dict[int, _Entry] = {}
-    for inst in rows:
-        themes = {t.slug: f"{t.name_nl} {t.name_en}" for t in inst.themes.all()}
+    for row in rows:
+        pk = row["id"]
+        themes = theme_rows.get(pk, [])
         entry = _Entry(
-            id=inst.pk,
-            name=inst.name,
-            sort_name=_fold(inst.name),
-            phases=frozenset(inst.phases or []),
-            themes=frozenset(themes),
-            theme_labels={t.slug: (t.name_nl, t.name_en) for t in inst.themes.all()},
-            size_classes=frozenset(inst.size_classes or []),
-            employees_min=inst.employees_min,
-            employees_max=inst.employees_max,
-            age_min=inst.company_age_min,
-            age_max=inst.company_age_max,
-            sbi_included=frozenset(inst.sbi_included or []),
-            sbi_excluded=frozenset(inst.sbi_excluded or []),
-            municipalities={m.pk: m.name for m in inst.municipalities.all()},
-            legal_forms=frozenset(inst.legal_forms or []),
-            published=inst.published,
-            exhausted=inst.budget_exhausted,
-            open_from=inst.open_from,
-            open_until=inst.open_until,
-            deadline=inst.deadline,
-            concepts={},
+            id=pk,
+            name=row["name"],
+            sort_name=_fold(row["name"]),
+            phases=frozenset(row["phases"] or []),
+            themes=frozenset(slug for slug, _nl, _en in themes),
+            theme_labels={slug: (nl, en) for slug, nl, en in themes},
+            size_classes=frozenset(row["size_classes"] or []),
+            employees_min=row["employees_min"],
+            employees_max=row["employees_max"],
+            age_min=row["company_age_min"],
+            age_max=row["company_age_max"],
+            sbi_included=frozenset(row["sbi_included"] or []),
+            sbi_excluded=frozenset(row["sbi_excluded"] or []),
+            municipalities=muni_rows.get(pk, {}),
+            legal_forms=frozenset(row["legal_forms"] or []),
+            published=row["published"],
+            exhausted=row["budget_exhausted"],
+            open_from=row["open_from"],
+            open_until=row["open_until"],
+            deadline=row["deadline"],
         )
-        entries[inst.pk] = entry
+        entries[pk] = entry
         labels = " ".join(
-            [*themes.values(), *(phase_labels.get(p, p) for p in entry.phases), *entry.phases]
+            [
+                *(f"{nl} {en}" for _slug, nl, en in themes),
+                *(phase_labels.get(p, p) for p in sorted(entry.phases)),
+                kind_labels.get(row["kind"], row["kind"]),
+            ]
         )
+        provider = f"{row['provider_name']} {row['provider_organisation__name'] or ''}"
         for field_name, text in (
-            ("name", inst.name),
-            ("keywords", inst.keywords),
-            ("summary", inst.summary),
+            ("name", row["name"]),
+            ("keywords", row["keywords"]),
+            ("summary", row["summary"]),
             ("labels", labels),
-            ("description", _strip_tags(inst.description)),
+            ("description", _strip_tags(row["description"])),
+            ("provider", provider),
         ):
-            raw_words.append((entry, field_name, text))
+            texts.append((entry, field_name, text))
     vocabulary = frozenset(
-        stem(w) for _e, _f, text in raw_words for w in words(text) if len(w) >= MIN_PART
+        stem(w) for _e, _f, text in texts for w in words(text) if len(w) >= MIN_PART
     )
     postings: dict[str, list[int]] = defaultdict(list)
-    for entry, field_name, text in raw_words:
+    for entry, field_name, text in texts:
         weight = FIELD_WEIGHTS[field_name]
-        for concept in concepts(text, vocabulary):
+        for concept in concepts(text, vocabulary, catalogue=True):
             if entry.concepts.get(concept, 0.0) < weight:
                 if concept not in entry.concepts:
                     postings[concept].append(entry.id)
@@ -376,7 +461,23 @@ def _build(region_id: int) -> _Index:
             by_phase[phase].append(entry.id)
         for theme in entry.themes:
             by_theme[theme].append(entry.id)
-    return _Index(entries, dict(postings), idf, dict(by_phase), dict(by_theme), vocabulary)
+    # The parts of the catalogue's compounds are words of the catalogue too.
+    vocabulary = vocabulary | frozenset(postings)
+    return _Index(
+        entries, dict(postings), idf, dict(by_phase), dict(by_theme), vocabulary, sections
+    )
+
+
+def _labels(choices: Sequence[tuple[str, Any]]) -> dict[str, str]:
+    """value -> its label in Dutch and English, so questions in either language match."""
+    out: dict[str, str] = {}
+    for value, label in choices:
+        with translation.override("nl"):
+            dutch = str(label)
+        with translation.override("en"):
+            english = str(label)
+        out[value] = dutch if dutch == english else f"{dutch} {english}"
+    return out
 
 
 def _strip_tags(html: str) -> str:
@@ -402,127 +503,195 @@ def clear_cache() -> None:
 
 
 # --- eligibility ---------------------------------------------------------------------
+# Checking is split from explaining: every candidate is checked, only the instruments
+# shown are explained (the texts are translated, which costs more than the checks).
 
 
 def _date(value: dt.date) -> str:
     return value.strftime("%d-%m-%Y")
 
 
-def _exclusion(entry: _Entry, profile: Profile, today: dt.date) -> tuple[str, str] | None:
-    """(criterion, why) of the first rule the instrument fails for this profile."""
+@dataclass(frozen=True)
+class _Sector:
+    """What the profile says about the sector. A division implies its section; a section
+    given without a division leaves the division open, so an instrument for one
+    division of that section is not held against the profile."""
+
+    divisions: frozenset[str]
+    sections: frozenset[str]
+    open_sections: frozenset[str]  # sections known without any of their divisions
+    parent: dict[str, str]
+
+    @classmethod
+    def of(cls, codes: Iterable[str], parent: dict[str, str]) -> _Sector:
+        given = set(codes)
+        divisions = {c for c in given if c in parent}
+        implied = {parent[c] for c in divisions}
+        sections = (given - divisions) | implied
+        return cls(frozenset(divisions), frozenset(sections), frozenset(sections - implied), parent)
+
+    @property
+    def known(self) -> bool:
+        return bool(self.sections or self.divisions)
+
+    def certainly_in(self, code: str) -> bool:
+        return code in self.divisions or code in self.sections
+
+    def maybe_in(self, code: str) -> bool:
+        return self.certainly_in(code) or self.parent.get(code) in self.open_sections
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """The profile's facts, prepared once per call."""
+
+    today: dt.date
+    size: str | None
+    employees: int | None
+    age: int | None
+    sector: _Sector
+    municipality_id: int | None
+    legal_form: str | None
+
+
+def _failed(entry: _Entry, facts: _Facts) -> str | None:
+    """The first criterion the instrument fails for this profile (the field's name)."""
+    today = facts.today
     if not entry.published:
-        return "published", _("Niet gepubliceerd.")
+        return "published"
     if entry.exhausted:
-        return "budget_exhausted", _("Het budget is op.")
+        return "budget_exhausted"
     if entry.open_from is not None and entry.open_from > today:
-        return "open_from", _("Pas open vanaf %(date)s.") % {"date": _date(entry.open_from)}
+        return "open_from"
     if entry.open_until is not None and entry.open_until < today:
-        return "open_until", _("Gesloten sinds %(date)s.") % {"date": _date(entry.open_until)}
+        return "open_until"
     if entry.deadline is not None and entry.deadline < today:
-        return "deadline", _("De aanvraagtermijn liep af op %(date)s.") % {
-            "date": _date(entry.deadline)
-        }
-    size = profile.effective_size_class
-    if entry.size_classes and size and size not in entry.size_classes:
-        labels = dict(SizeClass.choices)
-        return "size_classes", _("Alleen voor bedrijven van deze grootte: %(sizes)s.") % {
-            "sizes": ", ".join(str(labels[s]) for s in sorted(entry.size_classes) if s in labels)
-        }
-    if profile.employees is not None:
-        if entry.employees_min is not None and profile.employees < entry.employees_min:
-            return "employees_min", _(
-                "Alleen voor bedrijven met minstens %(n)s werkzame personen."
-            ) % {"n": entry.employees_min}
-        if entry.employees_max is not None and profile.employees > entry.employees_max:
-            return "employees_max", _(
-                "Alleen voor bedrijven met hoogstens %(n)s werkzame personen."
-            ) % {"n": entry.employees_max}
-    if profile.company_age is not None:
-        if entry.age_min is not None and profile.company_age < entry.age_min:
-            return "company_age_min", _("Alleen voor bedrijven van minstens %(n)s jaar oud.") % {
-                "n": entry.age_min
-            }
-        if entry.age_max is not None and profile.company_age > entry.age_max:
-            return "company_age_max", _("Alleen voor bedrijven van hoogstens %(n)s jaar oud.") % {
-                "n": entry.age_max
-            }
-    codes = set(profile.sbi_codes)
-    if codes:
-        if entry.sbi_excluded & codes:
-            return "sbi_excluded", _("Niet voor uw sector (SBI %(codes)s).") % {
-                "codes": ", ".join(sorted(entry.sbi_excluded & codes))
-            }
-        if entry.sbi_included and not entry.sbi_included & codes:
-            return "sbi_included", _("Alleen voor de sectoren SBI %(codes)s.") % {
-                "codes": ", ".join(sorted(entry.sbi_included))
-            }
+        return "deadline"
+    if entry.size_classes and facts.size and facts.size not in entry.size_classes:
+        return "size_classes"
+    if facts.employees is not None:
+        if entry.employees_min is not None and facts.employees < entry.employees_min:
+            return "employees_min"
+        if entry.employees_max is not None and facts.employees > entry.employees_max:
+            return "employees_max"
+    if facts.age is not None:
+        if entry.age_min is not None and facts.age < entry.age_min:
+            return "company_age_min"
+        if entry.age_max is not None and facts.age > entry.age_max:
+            return "company_age_max"
+    sector = facts.sector
+    if sector.known:
+        if any(sector.certainly_in(code) for code in entry.sbi_excluded):
+            return "sbi_excluded"
+        if entry.sbi_included and not any(sector.maybe_in(c) for c in entry.sbi_included):
+            return "sbi_included"
     if (
         entry.municipalities
-        and profile.municipality_id is not None
-        and profile.municipality_id not in entry.municipalities
+        and facts.municipality_id is not None
+        and facts.municipality_id not in entry.municipalities
     ):
-        return "municipalities", _("Alleen in de gemeente(n) %(names)s.") % {
-            "names": ", ".join(sorted(entry.municipalities.values()))
-        }
-    if entry.legal_forms and profile.legal_form and profile.legal_form not in entry.legal_forms:
-        labels = dict(LegalForm.choices)
-        return "legal_forms", _("Alleen voor de rechtsvorm(en) %(forms)s.") % {
-            "forms": ", ".join(str(labels.get(f, f)) for f in sorted(entry.legal_forms))
-        }
+        return "municipalities"
+    if entry.legal_forms and facts.legal_form and facts.legal_form not in entry.legal_forms:
+        return "legal_forms"
     return None
 
 
-def _criteria_met(entry: _Entry, profile: Profile) -> list[Reason]:
-    """The target criteria the instrument restricts and this profile meets."""
-    out: list[Reason] = []
-    size = profile.effective_size_class
-    if entry.size_classes and size:
-        out.append(
-            Reason(
-                "criterion",
-                _("Bedoeld voor bedrijven van uw grootte (%(size)s).")
-                % {"size": dict(SizeClass.choices)[size]},
-            )
-        )
-    elif profile.employees is not None and (
+def _why_not(entry: _Entry, criterion: str, facts: _Facts) -> str:
+    """The explanation of an exclusion, in the active language."""
+    if criterion == "published":
+        return _("Niet gepubliceerd.")
+    if criterion == "budget_exhausted":
+        return _("Het budget is op.")
+    if criterion == "open_from" and entry.open_from:
+        return _("Pas open vanaf %(date)s.") % {"date": _date(entry.open_from)}
+    if criterion == "open_until" and entry.open_until:
+        return _("Gesloten sinds %(date)s.") % {"date": _date(entry.open_until)}
+    if criterion == "deadline" and entry.deadline:
+        return _("De aanvraagtermijn liep af op %(date)s.") % {"date": _date(entry.deadline)}
+    if criterion == "size_classes":
+        labels = dict(SizeClass.choices)
+        return _("Alleen voor bedrijven van deze grootte: %(sizes)s.") % {
+            "sizes": ", ".join(str(labels[s]) for s in SizeClass.values if s in entry.size_classes)
+        }
+    if criterion == "employees_min":
+        return _("Alleen voor bedrijven met minstens %(n)s werkzame personen.") % {
+            "n": entry.employees_min
+        }
+    if criterion == "employees_max":
+        return _("Alleen voor bedrijven met hoogstens %(n)s werkzame personen.") % {
+            "n": entry.employees_max
+        }
+    if criterion == "company_age_min":
+        return _("Alleen voor bedrijven van minstens %(n)s jaar oud.") % {"n": entry.age_min}
+    if criterion == "company_age_max":
+        return _("Alleen voor bedrijven van hoogstens %(n)s jaar oud.") % {"n": entry.age_max}
+    if criterion == "sbi_excluded":
+        hit = sorted(c for c in entry.sbi_excluded if facts.sector.certainly_in(c))
+        return _("Niet voor uw sector (SBI %(codes)s).") % {"codes": ", ".join(hit)}
+    if criterion == "sbi_included":
+        return _("Alleen voor de sectoren SBI %(codes)s.") % {
+            "codes": ", ".join(sorted(entry.sbi_included))
+        }
+    if criterion == "municipalities":
+        return _("Alleen in de gemeente(n) %(names)s.") % {
+            "names": ", ".join(sorted(entry.municipalities.values()))
+        }
+    if criterion == "legal_forms":
+        labels = dict(LegalForm.choices)
+        return _("Alleen voor de rechtsvorm(en) %(forms)s.") % {
+            "forms": ", ".join(str(labels.get(f, f)) for f in sorted(entry.legal_forms))
+        }
+    return _("Sluit niet aan bij wat u zoekt.")  # "relevance"
+
+
+def _criteria_met(entry: _Entry, facts: _Facts) -> list[str]:
+    """The target criteria the instrument restricts and this profile meets (it passed
+    ``_failed``): the instrument was made for this kind of company."""
+    met: list[str] = []
+    if entry.size_classes and facts.size:
+        met.append("size_classes")
+    elif facts.employees is not None and (
         entry.employees_min is not None or entry.employees_max is not None
     ):
-        out.append(
-            Reason(
-                "criterion",
-                ngettext(
-                    "Past bij uw bedrijfsomvang (%(n)s werkzame persoon).",
-                    "Past bij uw bedrijfsomvang (%(n)s werkzame personen).",
-                    profile.employees,
-                )
-                % {"n": profile.employees},
-            )
-        )
-    if profile.company_age is not None and (entry.age_min is not None or entry.age_max is not None):
-        out.append(
-            Reason(
-                "criterion",
-                ngettext(
-                    "Past bij de leeftijd van uw bedrijf (%(n)s jaar).",
-                    "Past bij de leeftijd van uw bedrijf (%(n)s jaar).",
-                    profile.company_age,
-                )
-                % {"n": profile.company_age},
-            )
-        )
-    if profile.sbi_codes and entry.sbi_included:
-        out.append(Reason("criterion", _("Bedoeld voor uw sector.")))
-    if profile.municipality_id is not None and entry.municipalities:
-        out.append(
-            Reason(
-                "criterion",
-                _("Geldt in uw gemeente (%(name)s).")
-                % {"name": entry.municipalities[profile.municipality_id]},
-            )
-        )
-    if profile.legal_form and entry.legal_forms:
-        out.append(Reason("criterion", _("Past bij uw rechtsvorm.")))
-    return out
+        met.append("employees")
+    if facts.age is not None and (entry.age_min is not None or entry.age_max is not None):
+        met.append("company_age")
+    if facts.sector.known and entry.sbi_included:
+        met.append("sbi_included")
+    if facts.municipality_id is not None and entry.municipalities:
+        met.append("municipalities")
+    if facts.legal_form and entry.legal_forms:
+        met.append("legal_forms")
+    return met
+
+
+def _why(entry: _Entry, criterion: str, facts: _Facts) -> str:
+    """The explanation of a criterion met, in the active language."""
+    if criterion == "size_classes":
+        return _("Bedoeld voor bedrijven van uw grootte (%(size)s).") % {
+            "size": dict(SizeClass.choices)[facts.size or ""]
+        }
+    if criterion == "employees":
+        n = facts.employees or 0
+        return ngettext(
+            "Past bij uw bedrijfsomvang (%(n)s werkzame persoon).",
+            "Past bij uw bedrijfsomvang (%(n)s werkzame personen).",
+            n,
+        ) % {"n": n}
+    if criterion == "company_age":
+        n = facts.age or 0
+        return ngettext(
+            "Past bij de leeftijd van uw bedrijf (%(n)s jaar).",
+            "Past bij de leeftijd van uw bedrijf (%(n)s jaar).",
+            n,
+        ) % {"n": n}
+    if criterion == "sbi_included":
+        return _("Bedoeld voor uw sector.")
+    if criterion == "municipalities":
+        return _("Geldt in uw gemeente (%(name)s).") % {
+            "name": entry.municipalities[facts.municipality_id or 0]
+        }
+    return _("Past bij uw rechtsvorm.")  # "legal_forms"
 
 
 # --- matching ------------------------------------------------------------------------
@@ -537,27 +706,27 @@ def match(
 ) -> MatchResult:
     """The instruments that fit ``profile``, best first, at most ``limit``; with
     ``include_excluded`` also every instrument that does not fit, with the reason."""
-    today = today or timezone.localdate()
     index = _index_for(profile.region_id)
-    scores: dict[int, float] = defaultdict(float)
-    reasons: dict[int, list[Reason]] = defaultdict(list)
-    phase_labels = dict(Phase.choices)
-    english = translation.get_language() == "en"
+    facts = _Facts(
+        today=today or timezone.localdate(),
+        size=profile.effective_size_class,
+        employees=profile.employees,
+        age=profile.company_age,
+        sector=_Sector.of(profile.sbi_codes, index.sections),
+        municipality_id=profile.municipality_id,
+        legal_form=profile.legal_form,
+    )
+    entries = index.entries
+    wanted_phases = frozenset(profile.phases)
 
+    # Relevance: phases, themes and the question's words (numbers only; texts later).
+    scores: dict[int, float] = defaultdict(float)
     for phase in profile.phases:
         for pk in index.by_phase.get(phase, ()):
             scores[pk] += PHASE_WEIGHT
-            reasons[pk].append(
-                Reason(
-                    "phase", _("Helpt bij: %(phase)s.") % {"phase": phase_labels.get(phase, phase)}
-                )
-            )
     for theme in profile.themes:
         for pk in index.by_theme.get(theme, ()):
             scores[pk] += THEME_WEIGHT
-            nl_en = index.entries[pk].theme_labels.get(theme, (theme, theme))
-            label = nl_en[1] if english else nl_en[0]
-            reasons[pk].append(Reason("theme", _("Thema: %(theme)s.") % {"theme": label}))
     matched_words: dict[int, list[str]] = defaultdict(list)
     for concept, word in concepts(profile.question, index.vocabulary).items():
         ids = index.postings.get(concept)
@@ -565,55 +734,91 @@ def match(
             continue
         idf = index.idf[concept]
         for pk in ids:
-            scores[pk] += idf * index.entries[pk].concepts[concept]
-            if word not in matched_words[pk]:
-                matched_words[pk].append(word)
-    for pk, found in matched_words.items():
-        reasons[pk].append(
-            Reason("words", _("Sluit aan bij uw vraag: %(words)s.") % {"words": ", ".join(found)})
-        )
+            entry = entries[pk]
+            points = idf * entry.concepts[concept]
+            if wanted_phases and not entry.phases & wanted_phases:
+                points *= OFF_PHASE_FACTOR
+            scores[pk] += points
+            found = matched_words[pk]
+            if word not in found:
+                found.append(word)
 
+    # Eligibility, and the points for instruments made for exactly this kind of company.
     wants = profile.wants_something
-    candidates: Iterable[int] = scores.keys() if wants else index.entries.keys()
+    candidates: Iterable[int] = scores.keys() if wants else entries.keys()
     ranked: list[tuple[float, str, int]] = []
-    excluded: list[tuple[int, str, str]] = []
-    checked: set[int] = set()
+    excluded: list[tuple[int, str]] = []
+    met: dict[int, list[str]] = {}
     for pk in candidates:
-        entry = index.entries[pk]
-        checked.add(pk)
-        why = _exclusion(entry, profile, today)
-        if why is not None:
-            excluded.append((pk, *why))
+        entry = entries[pk]
+        criterion = _failed(entry, facts)
+        if criterion is not None:
+            if include_excluded:
+                excluded.append((pk, criterion))
             continue
-        met = _criteria_met(entry, profile)
-        score = scores.get(pk, 0.0) + TARGETED_WEIGHT * len(met)
-        reasons[pk].extend(met)
-        ranked.append((-score, entry.sort_name, pk))
-    if include_excluded:
-        for pk, entry in index.entries.items():
-            if pk in checked:
-                continue
-            why = _exclusion(entry, profile, today)
-            if why is not None:
-                excluded.append((pk, *why))
-            elif wants:
-                excluded.append((pk, "relevance", _("Sluit niet aan bij wat u zoekt.")))
-    ranked.sort()
-    top = ranked[:limit]
-    wanted_ids = [pk for _s, _n, pk in top] + [pk for pk, _c, _t in excluded]
-    objects = _load(wanted_ids)
-    result = MatchResult(considered=len(index.entries))
+        met[pk] = _criteria_met(entry, facts)
+        score = scores.get(pk, 0.0) + TARGETED_WEIGHT * len(met[pk])
+        ranked.append((-round(score, 3), entry.sort_name, pk))
+    if include_excluded and wants:
+        for pk, entry in entries.items():
+            if pk not in scores:
+                excluded.append((pk, _failed(entry, facts) or "relevance"))
+    top = heapq.nsmallest(limit, ranked)
+
+    objects = _load([pk for _s, _n, pk in top] + [pk for pk, _c in excluded])
+    result = MatchResult(considered=len(entries))
     for neg_score, _name, pk in top:
         result.matches.append(
-            Match(instrument=objects[pk], score=round(-neg_score, 3), reasons=reasons[pk])
+            Match(
+                instrument=objects[pk],
+                score=-neg_score,
+                reasons=_reasons(entries[pk], profile, facts, matched_words.get(pk), met[pk]),
+            )
         )
     if include_excluded:
-        excluded.sort(key=lambda row: index.entries[row[0]].sort_name)
+        excluded.sort(key=lambda row: (entries[row[0]].sort_name, row[0]))
         result.excluded = [
-            Exclusion(instrument=objects[pk], criterion=criterion, text=text)
-            for pk, criterion, text in excluded
+            Exclusion(
+                instrument=objects[pk],
+                criterion=criterion,
+                text=_why_not(entries[pk], criterion, facts),
+            )
+            for pk, criterion in excluded
         ]
     return result
+
+
+def _reasons(
+    entry: _Entry,
+    profile: Profile,
+    facts: _Facts,
+    matched_words: list[str] | None,
+    met: list[str],
+) -> list[Reason]:
+    """Every point of the score, said in words: phases, themes, the question's words and
+    the criteria met, in that order."""
+    reasons: list[Reason] = []
+    phase_labels = dict(Phase.choices)
+    for phase in profile.phases:
+        if phase in entry.phases:
+            label = phase_labels.get(phase, phase)
+            reasons.append(Reason("phase", _("Helpt bij: %(phase)s.") % {"phase": label}))
+    english = translation.get_language() == "en"
+    for theme in profile.themes:
+        if theme in entry.themes:
+            nl, en = entry.theme_labels[theme]
+            reasons.append(
+                Reason("theme", _("Thema: %(theme)s.") % {"theme": en if english else nl})
+            )
+    if matched_words:
+        reasons.append(
+            Reason(
+                "words",
+                _("Sluit aan bij uw vraag: %(words)s.") % {"words": ", ".join(matched_words)},
+            )
+        )
+    reasons.extend(Reason("criterion", _why(entry, criterion, facts)) for criterion in met)
+    return reasons
 
 
 def _load(ids: Sequence[int]) -> dict[int, Instrument]:

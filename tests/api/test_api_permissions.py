@@ -208,6 +208,62 @@ ENDPOINTS: list[tuple[str, str, dict[str, str], Any, dict[str, int]]] = [
         {"feedback": "Geholpen."},
         expect(403, bob=200, **ASSEN),
     ),
+    # matching
+    (
+        "POST",
+        "/api/match",
+        {},
+        {"company_id": "@assen_co", "phases": ["export"], "question": "Hulp bij export?"},
+        expect(200, **ASSEN),
+    ),
+    # the instrument catalogue: every user of the region reads it; the programme and the
+    # providing organisation (bob, Gemeente Assen) change it
+    ("GET", "/api/instruments", {}, None, expect(200)),
+    (
+        "POST",
+        "/api/instruments",
+        {},
+        {
+            "name": "Nieuwe voucher",
+            "summary": "Een voucher.",
+            "kind": "voucher",
+            "provider_kind": "programme",
+            "provider_organisation": "@bureau",
+        },
+        expect(201, bob=403, charlie=403, olga=422),
+    ),
+    # without ?format (and the file below) the request is incomplete: a 422 for whoever
+    # may do it; tests/api/test_api_catalogue.py sends real files and formats
+    ("GET", "/api/instruments/export", {}, None, expect(422)),
+    ("POST", "/api/instruments/import", {}, None, expect(422, bob=403, charlie=403)),
+    (
+        "GET",
+        "/api/instruments/{instrument_id}",
+        {"instrument_id": "instrument"},
+        None,
+        expect(200, olga=404),
+    ),
+    (
+        "PATCH",
+        "/api/instruments/{instrument_id}",
+        {"instrument_id": "instrument"},
+        {"summary": "Anders gezegd."},
+        expect(200, charlie=403, olga=404),
+    ),
+    (
+        "POST",
+        "/api/instruments/{instrument_id}/verify",
+        {"instrument_id": "instrument"},
+        None,
+        expect(200, charlie=403, olga=404),
+    ),
+    (
+        "DELETE",
+        "/api/instruments/{instrument_id}",
+        {"instrument_id": "instrument"},
+        None,
+        expect(204, charlie=403, olga=404),
+    ),
 ]
 
 
