@@ -261,6 +261,23 @@ class Instrument(models.Model):
             and (self.deadline is None or self.deadline >= today)
         )
 
+    def not_current_reasons(self, today: dt.date | None = None) -> list[str]:
+        """Why the portal does not show this instrument (empty when it is current), in
+        the order the editor would fix them."""
+        today = today or timezone.localdate()
+        reasons: list[str] = []
+        if not self.published:
+            reasons.append(str(_("niet gepubliceerd")))
+        if self.budget_exhausted:
+            reasons.append(str(_("budget uitgeput")))
+        if self.open_from is not None and self.open_from > today:
+            reasons.append(str(_("nog niet open")))
+        if (self.open_until is not None and self.open_until < today) or (
+            self.deadline is not None and self.deadline < today
+        ):
+            reasons.append(str(_("verlopen")))
+        return reasons
+
     def is_stale(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.last_verified is None or (today - self.last_verified).days > STALE_AFTER_DAYS
