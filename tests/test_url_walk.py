@@ -36,6 +36,10 @@ KINDS: dict[str, str | None] = {
     "accounts:my_account": None,
     "accounts:token_list": None,
     "accounts:token_revoke": "token",
+    "accounts:rule_list": None,
+    "accounts:rule_create": None,
+    "accounts:rule_edit": "rule",
+    "accounts:rule_delete": "rule",
     "companies:list": None,
     "companies:search": None,
     "companies:create": None,
@@ -77,6 +81,8 @@ KINDS: dict[str, str | None] = {
     "catalogue:verify": "instrument",
     "catalogue:delete": "instrument",
     "catalogue:version": "instrument_version",
+    "catalogue:import": None,
+    "catalogue:export": None,
     "portal:home": None,
     "portal:search": None,
     "portal:guide": None,
@@ -119,6 +125,7 @@ def _objects(world, region, bureau, partner_org, author):
     referral = f.ReferralFactory(case=case, to_organisation=partner_org, created_by=author)
     token, _raw = ApiToken.issue(author, "koppeling")
     instrument = f.InstrumentFactory(region=region)
+    rule = f.AssignmentRuleFactory(region=region, advisors=[author])
     return {
         "company": [company.pk],
         "person": [person.pk],
@@ -131,6 +138,7 @@ def _objects(world, region, bureau, partner_org, author):
         "membership": [Membership.objects.filter(user=author).first().pk],
         "token": [token.pk],
         "instrument": [instrument.pk],
+        "rule": [rule.pk],
         "instrument_version": [instrument.pk, 1],
         "instrument_slug": [instrument.slug],
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loket.catalogue import views
+from loket.catalogue import views, views_import
 
 app_name = "catalogue"
 urlpatterns: list = [
@@ -11,4 +11,6 @@ urlpatterns: list = [
     path("<int:pk>/gecontroleerd/", views.instrument_verify, name="verify"),
     path("<int:pk>/verwijderen/", views.instrument_delete, name="delete"),
     path("<int:pk>/versies/<int:number>/", views.instrument_version, name="version"),
+    path("importeren/", views_import.catalogue_import, name="import"),
+    path("exporteren/", views_import.catalogue_export, name="export"),
 ]

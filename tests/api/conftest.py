@@ -140,7 +140,17 @@ def objects(data):
     accepted = f.ReferralFactory(
         case=data.case, to_organisation=w.gem_assen, status=Referral.Status.ACCEPTED
     )
+    # An instrument of the catalogue, provided by Gemeente Assen (bob may change it).
+    instrument = f.InstrumentFactory(
+        region=w.region,
+        name="Starterslening Assen",
+        kind="loan",
+        provider_kind="partner",
+        provider_organisation=w.gem_assen,
+    )
     named = {
+        "instrument": instrument,
+        "bureau": w.bureau,
         "assen_co": data.assen_co,
         "assen_dup": assen_dup,
         "person": data.person,

@@ -33,6 +33,7 @@ REAL_IDS = {
     "moment_id": "moment_alice",
     "case_id": "case",
     "referral_id": "referral",
+    "instrument_id": "instrument",
 }
 
 
