@@ -7,6 +7,7 @@ through ``services.py`` (permission, transitions, audit, mail). Endpoints only t
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -23,6 +24,7 @@ from loket.casework.filters import (
     ReferralFilterSet,
 )
 from loket.casework.models import Case, ContactMoment, Referral
+from loket.catalogue.queries import instruments_visible_to
 from loket.companies.models import Company, Person
 from loket.companies.queries import companies_visible_to, persons_visible_to
 from loket.core.api import (
@@ -185,6 +187,14 @@ class ReferralIn(Input):
     to_organisation: Id = Field(description="Id van de partnerorganisatie, zie /organisations.")
     message: ReqLongText = Field(description="Wat er van de partner gevraagd wordt.")
     send: bool = Field(True, description="Meteen versturen; anders blijft hij voorgesteld.")
+    instrument_id: Id | None = Field(
+        None,
+        description=(
+            "Verwijzen voor dit instrument (zie /match): het geldt in de regio van het "
+            "bedrijf en staat open; heeft het een contactorganisatie in de regio, dan is "
+            "`to_organisation` die organisatie."
+        ),
+    )
 
 
 class DeclineIn(Input):
@@ -201,6 +211,7 @@ class ReferralOut(Schema):
     company: Ref
     from_organisation: Ref
     to_organisation: Ref
+    instrument: Ref | None
     created_by: UserRef
     handled_by: UserRef | None
     status: str
@@ -271,7 +282,13 @@ def referral_queryset(user: User) -> QuerySet[Referral]:
     return (
         queries.referrals_visible_to(user)
         .select_related(
-            "case", "company", "from_organisation", "to_organisation", "created_by", "handled_by"
+            "case",
+            "company",
+            "from_organisation",
+            "to_organisation",
+            "instrument",
+            "created_by",
+            "handled_by",
         )
         .order_by("-created_at", "-id")
     )
@@ -516,7 +533,10 @@ def list_referrals(
 )
 def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
     """Verwijst een hulpvraag door naar een partnerorganisatie; de eigenaar van de
-    hulpvraag blijft eigenaar. Versturen meldt het de partner per e-mail."""
+    hulpvraag blijft eigenaar. Versturen meldt het de partner per e-mail. Met
+    `instrument_id` is het een verwijzing voor dat instrument (422 als het niet bestaat,
+    niet open is, niet in de regio geldt of `to_organisation` niet zijn contactorganisatie
+    is)."""
     user = actor(request)
     case = resolve_one(
         queries.cases_visible_to(user).select_related("company"), payload.case, "case"
@@ -528,10 +548,32 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
         "to_organisation",
     )
     assert to_organisation is not None
-    referral = services.refer(
-        user, case, to_organisation=to_organisation, message=payload.message, send=payload.send
+    instrument = resolve_one(
+        instruments_visible_to(user).select_related("contact_organisation"),
+        payload.instrument_id,
+        "instrument_id",
     )
+    try:
+        referral = services.refer(
+            user,
+            case,
+            to_organisation=to_organisation,
+            message=payload.message,
+            send=payload.send,
+            instrument=instrument,
+        )
+    except ValidationError as error:
+        raise _renamed(error, {"instrument": "instrument_id"}) from error
     return Status(201, _referral(user, referral.pk))
+
+
+def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
+    """A service's ValidationError with its fields named as the request body names them."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {names.get(field, field): errors for field, errors in error.error_dict.items()}
+    )
 
 
 @referral_router.get(

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import Organisation, User
-from loket.casework import queries
+from loket.casework import queries, services
 from loket.casework.models import Case, ContactMoment
+from loket.catalogue.models import Instrument
+from loket.catalogue.queries import region_q
 from loket.companies.models import Company, Person
 from loket.core.forms import MultipleChoiceByIdField, UtrechtFormMixin
 from loket.core.models import Need, Theme
@@ -179,6 +181,12 @@ class StatusForm(UtrechtFormMixin, forms.Form):
 
 
 class ReferralForm(UtrechtFormMixin, forms.Form):
+    """Refer a case to a partner, optionally for an instrument of the catalogue (a hidden
+    field, prefilled from the suggestions on the case page). An instrument with a contact
+    organisation in the case's region fixes the partner: the field is then shown but not
+    editable, and whatever is posted for it is ignored. Without one (a national scheme)
+    the advisor picks the partner who helps with it."""
+
     SEND, PROPOSE = "send", "propose"
 
     to_organisation = forms.ModelChoiceField(
@@ -190,6 +198,15 @@ class ReferralForm(UtrechtFormMixin, forms.Form):
         max_length=MAX_TEXT,
         help_text=_("De partner leest dit in Loket; de e-mail bevat geen persoonsgegevens."),
     )
+    instrument = forms.ModelChoiceField(
+        label=_("Instrument"),
+        queryset=Instrument.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _("Dit instrument bestaat niet of geldt niet in deze regio.")
+        },
+    )
     action = forms.ChoiceField(
         choices=[(SEND, _("Versturen")), (PROPOSE, _("Als voorstel bewaren"))],
         required=False,
@@ -198,6 +215,40 @@ class ReferralForm(UtrechtFormMixin, forms.Form):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "to_organisation").queryset = queries.referral_targets(case)
+        _choices(self, "instrument").queryset = (
+            Instrument.objects.filter(region_q(case.region_id))
+            .distinct()
+            .select_related("contact_organisation", "provider_organisation")
+        )
+        self.chosen_instrument = self._chosen_instrument()
+        self.contact_organisation = (
+            services.instrument_contact_in_region(self.chosen_instrument, case.region_id)
+            if self.chosen_instrument is not None
+            else None
+        )
+        if self.contact_organisation is not None:
+            field = _choices(self, "to_organisation")
+            field.queryset = Organisation.objects.filter(pk=self.contact_organisation.pk)
+            field.disabled = True
+            field.empty_label = None
+            self.initial["to_organisation"] = self.contact_organisation.pk
+            field.help_text = _(
+                "Een verwijzing naar dit instrument gaat naar zijn contactorganisatie."
+            )
+
+    def _chosen_instrument(self) -> Instrument | None:
+        """The instrument named in the posted data (or, unbound, in the initial data), if
+        it is one of the region's; the field reports a wrong one when the form is cleaned."""
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("instrument"))
+        else:
+            raw = self.initial.get("instrument")
+        if raw in (None, ""):
+            return None
+        try:
+            return cast(Instrument | None, self.fields["instrument"].clean(raw))
+        except (ValidationError, OverflowError):
+            return None
 
     @property
     def send_now(self) -> bool:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from loket.accounts.models import Organisation, User
 from loket.casework.models import Case, ContactMoment, Referral
+from loket.catalogue.models import Instrument
 from loket.companies.models import Company, Person
 from loket.core import audit
 from loket.core.models import AuditEvent, Need, Theme
@@ -460,8 +461,73 @@ def delete_contact_moment(actor: User, moment: ContactMoment) -> None:
 def _referral_snapshot(referral: Referral) -> dict[str, Any]:
     return audit.snapshot(
         referral,
-        ("status", "to_organisation", "message", "decline_reason", "feedback", "handled_by"),
+        (
+            "status",
+            "to_organisation",
+            "instrument",
+            "message",
+            "decline_reason",
+            "feedback",
+            "handled_by",
+        ),
     )
+
+
+def instrument_contact_in_region(instrument: Instrument, region_id: int) -> Organisation | None:
+    """The organisation a referral to ``instrument`` goes to in this region: its contact
+    organisation when that works in the region. None (a national scheme, or a contact
+    organisation elsewhere): the advisor picks the partner who helps with it."""
+    contact = instrument.contact_organisation
+    if contact is not None and contact.region_id == region_id:
+        return contact
+    return None
+
+
+def instrument_problems(case: Case, instrument: Instrument) -> dict[str, str]:
+    """Why a case cannot be referred to this instrument: it does not apply in the case's
+    region, or it is not current (unpublished, closed, past its deadline, budget gone)."""
+    from loket.catalogue.queries import region_q
+
+    applies = Instrument.objects.filter(region_q(case.region_id)).filter(pk=instrument.pk).exists()
+    if not applies:
+        return {"instrument": _("Dit instrument geldt niet in de regio van dit bedrijf.")}
+    if not instrument.is_current():
+        return {
+            "instrument": _(
+                "Dit instrument is niet open: niet gepubliceerd, gesloten, de termijn is "
+                "verstreken of het budget is op."
+            )
+        }
+    return {}
+
+
+def _referral_target_problem(
+    case: Case, to_organisation: Organisation, instrument: Instrument | None
+) -> str:
+    """Why the case cannot go to this organisation (empty: it can). The same case may be
+    open at one organisation for several instruments, but not twice for the same one."""
+    contact = instrument_contact_in_region(instrument, case.region_id) if instrument else None
+    if instrument is not None and contact is not None and to_organisation.pk != contact.pk:
+        return _(
+            "Een verwijzing naar %(instrument)s gaat naar de contactorganisatie %(organisation)s."
+        ) % {"instrument": instrument.name, "organisation": contact.name}
+    if to_organisation.region_id != case.region_id:
+        return _("Deze organisatie werkt niet in de regio van het bedrijf.")
+    if to_organisation.pk == case.organisation_id:
+        return _("Verwijs naar een andere organisatie dan de eigen.")
+    if Referral.objects.filter(
+        case=case,
+        to_organisation=to_organisation,
+        instrument=instrument,
+        status__in=Referral.OPEN_STATUSES,
+    ).exists():
+        if instrument is not None:
+            return _(
+                "Deze hulpvraag staat al open bij deze organisatie voor dit instrument; wacht "
+                "op hun reactie."
+            )
+        return _("Deze hulpvraag staat al open bij deze organisatie; wacht op hun reactie.")
+    return ""
 
 
 def refer(
@@ -471,23 +537,24 @@ def refer(
     to_organisation: Organisation,
     message: str,
     send: bool = True,
+    instrument: Instrument | None = None,
 ) -> Referral:
-    """Refer a case to a partner organisation. The case owner stays its owner; sending
-    notifies the receiving organisation by e-mail (a background task)."""
+    """Refer a case to a partner organisation, optionally for an instrument of the
+    catalogue. The case owner stays its owner; sending notifies the receiving
+    organisation by e-mail (a background task).
+
+    A referral for an instrument goes to the instrument's contact organisation when it
+    has one in the case's region; the instrument must apply in that region and be
+    current. Which instrument it was is kept on the referral and in the audit trail."""
     from loket.casework import tasks
 
     _require_case_worker(actor, case)
     errors: dict[str, str] = {}
-    if to_organisation.region_id != case.region_id:
-        errors["to_organisation"] = _("Deze organisatie werkt niet in de regio van het bedrijf.")
-    elif to_organisation.pk == case.organisation_id:
-        errors["to_organisation"] = _("Verwijs naar een andere organisatie dan de eigen.")
-    elif Referral.objects.filter(
-        case=case, to_organisation=to_organisation, status__in=Referral.OPEN_STATUSES
-    ).exists():
-        errors["to_organisation"] = _(
-            "Deze hulpvraag staat al open bij deze organisatie; wacht op hun reactie."
-        )
+    if instrument is not None:
+        errors.update(instrument_problems(case, instrument))
+    org_problem = _referral_target_problem(case, to_organisation, instrument)
+    if org_problem:
+        errors["to_organisation"] = org_problem
     if not (message or "").strip():
         errors["message"] = _("Schrijf de partner wat er van hen gevraagd wordt.")
     if not case.is_open:
@@ -501,6 +568,7 @@ def refer(
             company_id=case.company_id,
             from_organisation=acting_organisation(actor, case.region_id),
             to_organisation=to_organisation,
+            instrument=instrument,
             created_by=actor,
             message=message.strip(),
             status=Referral.Status.SENT if send else Referral.Status.PROPOSED,
@@ -574,9 +642,24 @@ def _transition_referral(
 
 
 def send_referral(actor: User, referral: Referral) -> Referral:
-    """Send a proposed referral to the partner."""
+    """Send a proposed referral to the partner (not for an instrument that closed since)."""
     from loket.casework import tasks
 
+    require(can_send_referral(actor, referral))
+    instrument = referral.instrument
+    if (
+        referral.status == Referral.Status.PROPOSED
+        and instrument is not None
+        and not instrument.is_current()
+    ):
+        raise ValidationError(
+            {
+                "instrument": _(
+                    "%(instrument)s is niet meer open; verwijs opnieuw, naar een ander instrument."
+                )
+                % {"instrument": instrument.name}
+            }
+        )
     with transaction.atomic():
         referral = _transition_referral(
             actor,

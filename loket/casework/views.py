@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from loket.accounts.models import User
-from loket.casework import queries, services
+from loket.casework import queries, services, suggestions
 from loket.casework.filters import (
     CASE_SORTING,
     CONTACT_SORTING,
@@ -66,6 +66,16 @@ INBOX_SHOWN = 5
 def _posted(request: HttpRequest) -> Any:
     """The form data of a POST (even an empty one), else None for an unbound form."""
     return request.POST if request.method == "POST" else None
+
+
+def _instrument_url(instrument: Any) -> str | None:
+    """The internal catalogue page of an instrument, when the catalogue pages are mounted."""
+    if instrument is None:
+        return None
+    try:
+        return reverse("catalogue:detail", args=[instrument.pk])
+    except NoReverseMatch:
+        return None
 
 
 def _company_url(company_id: int) -> str | None:
@@ -144,15 +154,30 @@ def _case_page(request: AuthedRequest, case: Case, **forms: Any) -> HttpResponse
     user = request.user
     can_record = case.region_id in scope_of(user).region_ids
     context = _case_context(request, case, **forms)
+    themes = list(case.themes.all())
+    referrals = list(_case_referrals(user, case))
+    suggestions.prefetch_profile(case.company)
     context.update(
-        themes=list(case.themes.all()),
+        themes=themes,
         contact_moments=list(
             queries.contact_moments_visible_to(user)
             .filter(case=case)
             .select_related("author", "organisation")
             .order_by("-occurred_at", "-id")
         ),
-        referrals=list(_case_referrals(user, case)),
+        referrals=referrals,
+        suggestions=suggestions.suggest(
+            case.company,
+            question=case.question,
+            themes=[theme.slug for theme in themes],
+            show_excluded=suggestions.wants_excluded(request.GET),
+        ),
+        can_refer=context["can_work"] and case.is_open,
+        referred_instrument_ids={
+            r.instrument_id
+            for r in referrals
+            if r.instrument_id and r.status in Referral.OPEN_STATUSES
+        },
         can_record_contact=can_record,
         contact_form=(
             ContactMomentForm(company=case.company, user=user, initial={"case": case.pk})
@@ -167,7 +192,9 @@ def _case_referrals(user: Any, case: Case) -> Any:
     return (
         queries.referrals_visible_to(user)
         .filter(case=case)
-        .select_related("from_organisation", "to_organisation", "created_by", "handled_by")
+        .select_related(
+            "from_organisation", "to_organisation", "created_by", "handled_by", "instrument"
+        )
         .order_by("-created_at", "-id")
     )
 
@@ -281,11 +308,20 @@ def case_reassign(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Refer the case to a partner organisation (sent at once, or kept as a proposal)."""
+    """Refer the case to a partner organisation (sent at once, or kept as a proposal);
+    ``?instrument=<id>`` (from a suggestion on the case page) refers it for an instrument,
+    to the instrument's contact organisation. An instrument that does not apply in the
+    case's region is a 404."""
     case = queries.get_case_for_user(request.user, pk)
     if not services.can_work_case(request.user, case):
         raise PermissionDenied
-    form = ReferralForm(_posted(request), case=case)
+    initial: dict[str, Any] = {}
+    wanted = request.GET.get("instrument", "") if request.method == "GET" else ""
+    if wanted:
+        initial["instrument"] = wanted
+    form = ReferralForm(_posted(request), case=case, initial=initial)
+    if wanted and form.chosen_instrument is None:
+        raise Http404
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.refer(
@@ -294,15 +330,26 @@ def referral_create(request: AuthedRequest, pk: int) -> HttpResponse:
                 to_organisation=form.cleaned_data["to_organisation"],
                 message=form.cleaned_data["message"],
                 send=form.send_now,
+                instrument=form.cleaned_data["instrument"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if referral.status == Referral.Status.SENT:
+            if referral.instrument is not None:
+                if referral.status == Referral.Status.SENT:
+                    message = _("De verwijzing naar %(org)s voor %(instrument)s is verstuurd.")
+                else:
+                    message = _(
+                        "De verwijzing naar %(org)s voor %(instrument)s is als voorstel bewaard."
+                    )
+            elif referral.status == Referral.Status.SENT:
                 message = _("De verwijzing naar %(org)s is verstuurd.")
             else:
                 message = _("De verwijzing naar %(org)s is als voorstel bewaard.")
-            message = message % {"org": referral.to_organisation}
+            message = message % {
+                "org": referral.to_organisation,
+                "instrument": referral.instrument,
+            }
             if request.htmx:
                 case = queries.get_case_for_user(request.user, pk)
                 return _referrals_panel(request, case, referral_message=message, oob_status=True)
@@ -310,7 +357,22 @@ def referral_create(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("casework:case_detail", pk=case.pk)
     if request.htmx:
         return _referrals_panel(request, case, referral_form=form)
-    return render(request, "casework/referral_form.html", {"form": form, "case": case})
+    instrument = form.chosen_instrument
+    return render(
+        request,
+        "casework/referral_form.html",
+        {
+            "form": form,
+            "case": case,
+            "instrument": instrument,
+            "instrument_problems": (
+                list(services.instrument_problems(case, instrument).values())
+                if instrument is not None and not form.is_bound
+                else []
+            ),
+            "instrument_url": _instrument_url(instrument),
+        },
+    )
 
 
 def _referrals_panel(request: AuthedRequest, case: Case, **extra: Any) -> HttpResponse:
@@ -569,6 +631,7 @@ REFERRAL_COLUMNS: list[Column] = [
     (_l("Van organisatie"), "from_organisation.name"),
     (_l("Verwezen door"), "created_by.full_name"),
     (_l("Naar organisatie"), "to_organisation.name"),
+    (_l("Instrument"), "instrument.name"),
     (_l("Status"), "get_status_display"),
     (_l("Toelichting"), "message"),
     (_l("Verwezen op"), "created_at"),
@@ -650,7 +713,9 @@ def case_list(request: AuthedRequest) -> HttpResponseBase:
 @login_required
 def referral_list(request: AuthedRequest) -> HttpResponseBase:
     filterset = ReferralFilterSet(
-        request.GET, queryset=queries.referral_list(request.user), request=request
+        request.GET,
+        queryset=queries.referral_list(request.user).select_related("instrument"),
+        request=request,
     )
     return _list_response(
         request,
@@ -667,7 +732,7 @@ def referral_list(request: AuthedRequest) -> HttpResponseBase:
 def referral_inbox(request: AuthedRequest) -> HttpResponseBase:
     """Referrals to the user's organisations, newest first, filtered by status."""
     queryset = queries.referral_inbox(request.user).select_related(
-        "case", "company", "from_organisation", "to_organisation", "created_by"
+        "case", "company", "from_organisation", "to_organisation", "created_by", "instrument"
     )
     filterset = ReferralFilterSet(request.GET, queryset=queryset, request=request)
     return _list_response(

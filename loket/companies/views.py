@@ -22,6 +22,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from loket.casework.suggestions import sbi_prefetch, suggest, wants_excluded
 from loket.companies import services
 from loket.companies.forms import (
     CompanyForm,
@@ -104,7 +105,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(
         companies_visible_to(request.user)
         .select_related("municipality", "account_manager")
-        .prefetch_related("sbi_codes", "themes", "business_associations"),
+        .prefetch_related(sbi_prefetch(), "themes", "business_associations"),
         pk=pk,
     )
     page = company_timeline(request.user, company, page=_page_number(request), size=_page_size())
@@ -120,6 +121,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "work": open_work(request.user, company),
             "persons": list(company.persons.order_by("name", "id")),
+            "suggestions": suggest(company, show_excluded=wants_excluded(request.GET)),
             **_company_permissions(scope, company),
         }
     )
