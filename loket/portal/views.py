@@ -41,11 +41,7 @@ def _client_address(request: HttpRequest) -> str:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     region = portal_region()
-    return render(
-        request,
-        "portal/home.html",
-        {"region": region, "form": SearchForm(), "guide_form": GuideForm(region=region)},
-    )
+    return render(request, "portal/home.html", {"region": region, "form": SearchForm()})
 
 
 @require_GET
