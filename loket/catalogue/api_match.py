@@ -94,7 +94,7 @@ class MatchIn(Input):
 
 
 class ReasonOut(Schema):
-    kind: str = Field(description="phase, theme, words of criterion.")
+    kind: str = Field(description="phase, theme, words, criterion of region.")
     text: str
 
 

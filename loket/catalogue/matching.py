@@ -12,21 +12,30 @@ Deterministic and explainable, no black box:
    budget left) and meet every target criterion the profile can be checked against
    (size class, employees, company age, SBI sector, municipality, legal form). A
    criterion the visitor did not answer is not held against an instrument.
-2. Relevance, summed from three sources, each named in the reasons:
+2. Relevance, summed from these sources, each named in the reasons:
    - phases the entrepreneur wants (start, grow, innovate, export, ...) that the
      instrument serves: ``PHASE_WEIGHT`` each;
    - themes of the company or case that the instrument has: ``THEME_WEIGHT`` each;
    - words of the question: each word is normalised (lower case, accents off), stemmed
-     with the Dutch Snowball stemmer and mapped to its synonym group
-     (``data/synonyms.txt``: "export", "buitenland" and "internationaal" are one
-     concept). A concept found in the instrument scores its rarity (idf) times the weight
-     of the field it was found in (name, keywords, summary, themes and phases,
-     description). Dutch compounds are split against the catalogue's own vocabulary,
-     so "exportkrediet" also counts as "export" and "krediet".
+     with the Dutch Snowball stemmer (with an English fallback for words such as
+     "exporting") and mapped to its synonym group (``data/synonyms.txt``: "export",
+     "buitenland", "internationaal" and "abroad" are one concept). A concept found in
+     the instrument scores its rarity (idf) times the weight of the field it was found
+     in (name, keywords, summary, themes/phases/kind in Dutch and English,
+     description, provider). Dutch compounds are split ("exportkrediet" counts as
+     "export" and "krediet"; "zonnestroomvoucher" is found by "zonnestroom"); a word
+     the catalogue does not know is read past one typo ("machiens"); numbers, stop
+     words and the names of the region's places (the municipality criterion handles
+     those) do not count. When the entrepreneur names phases, words found in an
+     instrument that serves none of them count ``OFF_PHASE_FACTOR``;
    - an instrument made for exactly this kind of company (a criterion it restricts and
-     the profile meets) gets ``TARGETED_WEIGHT`` per criterion.
+     the profile meets) gets ``TARGETED_WEIGHT`` per criterion;
+   - the region's own offer (programme and partners) gets ``REGIONAL_WEIGHT`` over the
+     shared national and EU schemes, as the programme's advisors name it first.
    When the profile says what it wants (phases, themes or a question), an instrument
    without any relevance is not listed. Ties are broken by name.
+
+The weights were set on the labelled set (``bench/matching``), by general changes only.
 
 The catalogue is read once per region into an in-process index and rebuilt when any
 instrument changes (a cheap revision query per call), so a match costs a few
@@ -57,12 +66,16 @@ from django.utils.translation import ngettext
 from loket.catalogue.models import Instrument, Kind, Phase
 from loket.companies.models import LegalForm, SbiCode, SizeClass
 
-PHASE_WEIGHT = 3.0
+PHASE_WEIGHT = 6.0
 THEME_WEIGHT = 2.0
 TARGETED_WEIGHT = 0.5
 # When the entrepreneur says what they want to achieve (phases), the words of the
 # question count for less in an instrument that serves none of those phases.
 OFF_PHASE_FACTOR = 0.5
+# The region's own offer (the programme's and its partners') before national and EU
+# schemes, as an advisor of the programme names them: added to instruments that are
+# relevant already.
+REGIONAL_WEIGHT = 1.0
 # Weight of a question word found in each field of an instrument.
 FIELD_WEIGHTS = {
     "name": 3.0,
@@ -88,6 +101,7 @@ _STEMMER_LOCK = threading.Lock()
 _stemmer = snowballstemmer.stemmer("dutch")
 _WORD = re.compile(r"[a-z0-9]+")
 MIN_PART = 4  # the shortest part a compound is split into
+MIN_TYPO = 5  # the shortest word of a question that is read past one typo
 
 
 # --- text ----------------------------------------------------------------------------
@@ -131,9 +145,14 @@ def synonym_groups() -> dict[str, str]:
 
 
 def words(text: str) -> list[str]:
-    """The meaningful words of a text, folded, without stop words."""
+    """The meaningful words of a text, folded, without stop words and numbers (an
+    amount or a year says nothing about what is needed)."""
     stop = _stopwords()
-    return [w for w in _WORD.findall(_fold(text or "")) if w not in stop and len(w) > 1]
+    return [
+        w
+        for w in _WORD.findall(_fold(text or ""))
+        if w not in stop and len(w) > 1 and not w.isdigit()
+    ]
 
 
 ENGLISH_SUFFIXES = ("ing", "ed", "es", "s")
@@ -267,7 +286,7 @@ class Profile:
 
 @dataclass(frozen=True)
 class Reason:
-    kind: str  # "phase", "theme", "words" or "criterion"
+    kind: str  # "phase", "theme", "words", "criterion" or "region"
     text: str
 
 
@@ -300,6 +319,7 @@ class _Entry:
     id: int
     name: str
     sort_name: str
+    regional: bool
     phases: frozenset[str]
     themes: frozenset[str]
     theme_labels: dict[str, tuple[str, str]]  # slug -> (Dutch, English)
@@ -330,6 +350,9 @@ class _Index:
     by_theme: dict[str, list[int]]
     vocabulary: frozenset[str]
     sections: dict[str, str]  # SBI division -> its section
+    places: frozenset[str]  # words of the region's name and its municipalities' names
+    # For typos: every catalogue word, and with each letter left out -> those words.
+    spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 _indexes: dict[int, tuple[tuple[Any, ...], _Index]] = {}
@@ -345,6 +368,7 @@ def _revision() -> tuple[Any, ...]:
 
 _ROW_FIELDS = (
     "id",
+    "region_id",
     "name",
     "summary",
     "description",
@@ -405,6 +429,7 @@ def _build(region_id: int) -> _Index:
             id=pk,
             name=row["name"],
             sort_name=_fold(row["name"]),
+            regional=row["region_id"] is not None,
             phases=frozenset(row["phases"] or []),
             themes=frozenset(slug for slug, _nl, _en in themes),
             theme_labels={slug: (nl, en) for slug, nl, en in themes},
@@ -463,9 +488,49 @@ def _build(region_id: int) -> _Index:
             by_theme[theme].append(entry.id)
     # The parts of the catalogue's compounds are words of the catalogue too.
     vocabulary = vocabulary | frozenset(postings)
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for word in {w for _e, _f, text in texts for w in words(text) if len(w) >= MIN_TYPO}:
+        spellings[word].add(word)
+        for i in range(len(word)):
+            spellings[word[:i] + word[i + 1 :]].add(word)
     return _Index(
-        entries, dict(postings), idf, dict(by_phase), dict(by_theme), vocabulary, sections
+        entries,
+        dict(postings),
+        idf,
+        dict(by_phase),
+        dict(by_theme),
+        vocabulary,
+        sections,
+        _places(region_id),
+        {key: tuple(sorted(found)) for key, found in spellings.items()},
     )
+
+
+def _respell(index: _Index, word: str) -> str | None:
+    """The concept of the catalogue word one typo away from ``word`` (a letter too many,
+    too few, another letter or two letters swapped), if there is one: "machiens" ->
+    "machines". Among several, the one nearest in length, then alphabetically."""
+    candidates = set(index.spellings.get(word, ()))
+    for i in range(len(word)):
+        candidates.update(index.spellings.get(word[:i] + word[i + 1 :], ()))
+    for candidate in sorted(candidates, key=lambda w: (abs(len(w) - len(word)), w)):
+        concept = concept_of(candidate)
+        if concept in index.postings:
+            return concept
+    return None
+
+
+def _places(region_id: int) -> frozenset[str]:
+    """Words that name the region or one of its municipalities. In a question they say
+    where the company is, which the municipality criterion handles; as words they would
+    favour every instrument whose text mentions the place."""
+    from loket.core.models import Municipality, Region
+
+    names = [
+        *Municipality.objects.filter(region_id=region_id).values_list("name", flat=True),
+        *Region.objects.filter(pk=region_id).values_list("name", flat=True),
+    ]
+    return frozenset(word for name in names for word in words(name))
 
 
 def _labels(choices: Sequence[tuple[str, Any]]) -> dict[str, str]:
@@ -728,10 +793,16 @@ def match(
         for pk in index.by_theme.get(theme, ()):
             scores[pk] += THEME_WEIGHT
     matched_words: dict[int, list[str]] = defaultdict(list)
+    seen: set[str] = set()
     for concept, word in concepts(profile.question, index.vocabulary).items():
-        ids = index.postings.get(concept)
-        if not ids:
+        if word in index.places:
             continue
+        if concept not in index.postings and len(word) >= MIN_TYPO and concept == concept_of(word):
+            concept = _respell(index, word) or concept
+        ids = index.postings.get(concept)
+        if not ids or concept in seen:
+            continue
+        seen.add(concept)
         idf = index.idf[concept]
         for pk in ids:
             entry = entries[pk]
@@ -758,6 +829,8 @@ def match(
             continue
         met[pk] = _criteria_met(entry, facts)
         score = scores.get(pk, 0.0) + TARGETED_WEIGHT * len(met[pk])
+        if entry.regional:
+            score += REGIONAL_WEIGHT
         ranked.append((-round(score, 3), entry.sort_name, pk))
     if include_excluded and wants:
         for pk, entry in entries.items():
@@ -818,6 +891,8 @@ def _reasons(
             )
         )
     reasons.extend(Reason("criterion", _why(entry, criterion, facts)) for criterion in met)
+    if entry.regional and REGIONAL_WEIGHT:
+        reasons.append(Reason("region", _("Aanbod uit uw eigen regio.")))
     return reasons
 
 

@@ -109,6 +109,7 @@ def test_it_ranks_instruments_for_answers_with_reasons(data, cat, api_as):
             {"kind": "phase", "text": "Helpt bij: exporteren."},
             {"kind": "theme", "text": "Thema: export en internationalisering."},
             {"kind": "words", "text": "Sluit aan bij uw vraag: buitenland."},
+            {"kind": "region", "text": "Aanbod uit uw eigen regio."},
         ],
     }
     assert top["score"] > body["matches"][1]["score"]
@@ -135,9 +136,10 @@ def test_an_empty_profile_lists_what_is_open_up_to_the_limit(data, cat, api_as):
 
 
 def test_each_user_matches_in_their_own_region(data, cat, api_as):
+    # The region's own offer first, then the shared one.
     assert names(api_as(data.w.olga).post("/match", {"phases": ["export"]})) == [
-        "Starters International Business",
         "Twentse export",
+        "Starters International Business",
     ]
     refused = api_as(data.w.olga).post("/match", {"region": data.w.region.slug})
     assert errors_of(refused) == {("body", "payload", "region"): "U werkt niet in deze regio."}

@@ -141,6 +141,35 @@ def test_the_kind_of_instrument_is_a_word_of_it(world, cat):
     assert names(ask(world, "garantie"))[0] == "Borgstelling MKB-kredieten"
 
 
+def test_one_typo_is_read_past(world, cat):
+    found = ask(world, "digitalisringsvoucher")
+    assert names(found)[0] == "Digitaliseringsvoucher"
+    assert found.matches[0].reasons[0].text == ("Sluit aan bij uw vraag: digitalisringsvoucher.")
+    assert names(ask(world, "ovrenamelening"))[0] == "Overnamelening"  # two letters swapped
+
+
+def test_place_names_say_where_not_what(world, cat):
+    cat["coach"].summary = "Coaching voor startende ondernemers in Assen en Emmen."
+    cat["coach"].save()
+    # The municipality is a criterion; as a word it would favour every text naming it.
+    assert ask(world, "Assen").matches == []
+    assert names(ask(world, "export vanuit Emmen")) == ["Exportvoucher"]
+
+
+def test_the_regions_own_offer_comes_first_at_equal_relevance(world, cat):
+    f.InstrumentFactory(
+        region=None,
+        provider_kind="national",
+        provider_name="RVO",
+        name="Aaa landelijke startersregeling",
+        phases=["start"],
+    )
+    found = ask(world, phases=("start",))
+    assert names(found) == ["Startersbegeleiding", "Aaa landelijke startersregeling"]
+    assert found.matches[0].reasons[-1].kind == "region"
+    assert all(r.kind != "region" for r in found.matches[1].reasons)
+
+
 def test_a_question_of_only_unknown_words_finds_nothing(world, cat):
     result = ask(world, "xylofoon zeppelin")
     assert result.matches == []
@@ -335,6 +364,7 @@ def test_every_match_says_why(world, cat):
         ("phase", "Helpt bij: exporteren."),
         ("theme", "Thema: export en internationalisering."),
         ("words", "Sluit aan bij uw vraag: buitenland."),
+        ("region", "Aanbod uit uw eigen regio."),
     ]
     for found in match(profile, today=TODAY).matches:
         assert found.reasons
@@ -414,8 +444,8 @@ def test_match_runs_a_constant_number_of_queries(
         f.InstrumentFactory(region=world.region, name=f"Regeling {i}", phases=["finance"])
     profile = Profile(region_id=world.region.pk, phases=("finance",), question="lening voor export")
     # Building the index: instruments, their themes and municipalities, SBI sections,
-    # the revision and the matched instruments.
-    with django_assert_max_num_queries(6):
+    # the region's place names (2), the revision and the matched instruments.
+    with django_assert_max_num_queries(8):
         match(profile, include_excluded=True, limit=50)
     # Afterwards: the revision check and the instruments shown.
     with django_assert_num_queries(2):
