@@ -339,6 +339,8 @@ class _Entry:
     deadline: dt.date | None
     # concept -> best field weight
     concepts: dict[str, float] = field(default_factory=dict)
+    # Published, budget left, no dates and no target criteria: fits every profile.
+    simple: bool = False
 
 
 @dataclass
@@ -447,6 +449,19 @@ def _build(region_id: int) -> _Index:
             open_from=row["open_from"],
             open_until=row["open_until"],
             deadline=row["deadline"],
+        )
+        entry.simple = (
+            entry.published
+            and not entry.exhausted
+            and entry.open_from is None
+            and entry.open_until is None
+            and entry.deadline is None
+            and not (entry.size_classes or entry.sbi_included or entry.sbi_excluded)
+            and not (entry.municipalities or entry.legal_forms)
+            and entry.employees_min is None
+            and entry.employees_max is None
+            and entry.age_min is None
+            and entry.age_max is None
         )
         entries[pk] = entry
         labels = " ".join(
@@ -807,7 +822,7 @@ def match(
         for pk in ids:
             entry = entries[pk]
             points = idf * entry.concepts[concept]
-            if wanted_phases and not entry.phases & wanted_phases:
+            if wanted_phases and entry.phases.isdisjoint(wanted_phases):
                 points *= OFF_PHASE_FACTOR
             scores[pk] += points
             found = matched_words[pk]
@@ -820,14 +835,18 @@ def match(
     ranked: list[tuple[float, str, int]] = []
     excluded: list[tuple[int, str]] = []
     met: dict[int, list[str]] = {}
+    nothing: list[str] = []
     for pk in candidates:
         entry = entries[pk]
-        criterion = _failed(entry, facts)
-        if criterion is not None:
-            if include_excluded:
-                excluded.append((pk, criterion))
-            continue
-        met[pk] = _criteria_met(entry, facts)
+        if entry.simple:
+            met[pk] = nothing
+        else:
+            criterion = _failed(entry, facts)
+            if criterion is not None:
+                if include_excluded:
+                    excluded.append((pk, criterion))
+                continue
+            met[pk] = _criteria_met(entry, facts)
         score = scores.get(pk, 0.0) + TARGETED_WEIGHT * len(met[pk])
         if entry.regional:
             score += REGIONAL_WEIGHT
