@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import nh3
@@ -70,6 +70,7 @@ INSTRUMENT_FIELDS = (
 )
 INSTRUMENT_M2M = ("themes", "municipalities", "regions")
 RICH_TEXT_FIELDS = ("description", "how_to_apply")
+MONEY_FIELDS = ("amount_min", "amount_max", "own_contribution")
 # What survives sanitising of rich text: paragraphs, emphasis, lists, links, headings.
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -256,6 +257,12 @@ def _apply(instrument: Instrument, data: Mapping[str, Any]) -> dict[str, Any]:
         elif key in INSTRUMENT_FIELDS:
             if key in RICH_TEXT_FIELDS:
                 value = sanitise(value or "")
+            elif key in MONEY_FIELDS and value not in (None, ""):
+                # Money has two places: 500 and 500.00 are the same amount, no new version.
+                try:
+                    value = Decimal(str(value)).quantize(Decimal("0.01"))
+                except (InvalidOperation, ValueError):
+                    raise ValidationError({key: _("Vul een bedrag in euro in.")}) from None
             elif isinstance(value, str) and key not in ("phases",):
                 value = value.strip()
             setattr(instrument, key, value)

@@ -354,3 +354,22 @@ def test_the_organisation_kind_of_the_partner_does_not_matter(world):
         region=world.region,
     )
     assert services.can_edit(member, instrument)
+
+
+def test_an_amount_given_without_cents_is_not_a_change(world):
+    from decimal import Decimal
+
+    from loket.catalogue import services
+    from tests import factories as f
+
+    instrument = f.InstrumentFactory(
+        region=world.region, provider_organisation=world.bureau, amount_max=Decimal("500.00")
+    )
+    instrument.refresh_from_db()
+    services.update_instrument(world.pam, instrument, {"amount_max": Decimal("500")})
+    services.update_instrument(world.pam, instrument, {"amount_max": 500})
+    assert instrument.versions.count() == 1
+    services.update_instrument(world.pam, instrument, {"amount_max": "750,5".replace(",", ".")})
+    instrument.refresh_from_db()
+    assert instrument.amount_max == Decimal("750.50")
+    assert instrument.versions.count() == 2
