@@ -33,7 +33,9 @@ from loket.casework.models import Case, ContactMoment, Referral
 from loket.companies.models import Company, Consent, Person, SbiCode
 from loket.core.models import AuditEvent, Municipality, Region
 from loket.demo import data
+from loket.demo.assignment import load_rules
 from loket.demo.build_casework import History
+from loket.demo.catalogue import flush_shared, load_catalogue
 from loket.demo.people import create_cast
 
 REGION_SLUG = "drenthe"
@@ -156,6 +158,11 @@ def generate(
         timings["build"] = time.perf_counter() - started - timings["reference"]
         counts = history.write()
         timings["write"] = time.perf_counter() - started - timings["reference"] - timings["build"]
+        # The instrument catalogue and the portal's assignment rules.
+        mark = time.perf_counter()
+        counts["instruments"] = load_catalogue(region, cast, timezone.localdate(now))
+        counts["assignment_rules"] = load_rules(region, municipalities, cast, history.territory)
+        timings["catalogue"] = time.perf_counter() - mark
     if rebuild_index:
         mark = time.perf_counter()
         from loket.companies.search import rebuild_search_index
@@ -232,4 +239,5 @@ def flush() -> None:
             pending = left
         else:
             raise RuntimeError(f"Could not flush: {', '.join(m.__name__ for m in pending)}")
+        flush_shared()  # the demo's national and EU instruments (they have no region)
         User.objects.filter(pk__in=user_ids, memberships__isnull=True).delete()
