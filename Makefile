@@ -43,7 +43,10 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # The demo runs the production stack (gunicorn + whitenoise, DEBUG off) on SQLite, with
-# the task worker beside it so that e-mails are "sent" (printed on the console).
+# the task worker beside it so that e-mails are "sent" (printed on the console), and a loop
+# that enqueues the periodic tasks (deadline notices, the weekly stale reminder) at start
+# and every SCHEDULE_SECONDS, as cron does in production.
+SCHEDULE_SECONDS ?= 300
 DEMO_ENV := LOKET_DEMO_ALLOWED=1 SITE_URL=http://127.0.0.1:$(PORT)
 
 demo: install
@@ -53,7 +56,8 @@ demo: install
 	@echo "Loket serves on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@export $(DEMO_ENV); \
 	$(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
+	( while true; do $(BIN)/python manage.py run_scheduled >/dev/null || true; sleep $(SCHEDULE_SECONDS); done ) & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null || true' EXIT INT TERM; \
 	$(BIN)/gunicorn loket.wsgi -b 127.0.0.1:$(PORT) -w 2 --access-logfile - --graceful-timeout 5
 
 # Browser tests drive Debian's Chromium; never `playwright install` (it downloads a browser).

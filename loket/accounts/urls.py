@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from loket.accounts import views
+from loket.accounts import views, views_assignment
 
 app_name = "accounts"
 urlpatterns = [
@@ -28,4 +28,8 @@ urlpatterns = [
     path("mijn-account/", views.my_account, name="my_account"),
     path("api-sleutels/", views.token_list, name="token_list"),
     path("api-sleutels/<int:pk>/intrekken/", views.token_revoke, name="token_revoke"),
+    path("toewijzing/", views_assignment.rule_list, name="rule_list"),
+    path("toewijzing/nieuw/", views_assignment.rule_create, name="rule_create"),
+    path("toewijzing/<int:pk>/", views_assignment.rule_edit, name="rule_edit"),
+    path("toewijzing/<int:pk>/verwijderen/", views_assignment.rule_delete, name="rule_delete"),
 ]

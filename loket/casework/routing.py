@@ -3,7 +3,9 @@
 Programme managers configure ``AssignmentRule``s: municipality and theme to a team of
 advisors. The most specific active rule wins (municipality and theme, then municipality
 alone, then theme alone, then the catch-all rule), and within its team the question goes
-round robin: to the member after the one who got the previous question. Without any
+round robin: to the member after the one who got the previous question. Members who can
+no longer take cases (switched off, or without a case role in the region) are skipped;
+a rule with nobody left passes the question to the next rule that applies. Without any
 rule, the question goes to a team lead of the region's programme organisation, else to
 its first programme manager, so no question is ever left without an owner.
 """
@@ -11,32 +13,41 @@ its first programme manager, so no question is ever left without an owner.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import Membership, Organisation, User
+from loket.accounts.queries import managed_region_ids
 from loket.casework.models import AssignmentRule
 from loket.core import audit
 from loket.core.models import AuditEvent, Municipality, Region, Theme
 from loket.core.permissions import CASE_ROLES, require, scope_of
 
 
-def _eligible(users: Iterable[User], region_id: int) -> list[User]:
-    """Team members who can still take cases in the region, in a stable order."""
+def _eligible_ids(rule: AssignmentRule, region_id: int) -> list[int]:
+    """Team members who can still take cases in the region, in a stable order (by id)."""
     return sorted(
-        (u for u in users if u.is_active and scope_of(u).can_work_cases(region_id)),
-        key=lambda u: u.pk,
+        set(
+            Membership.objects.filter(
+                user__assignment_rules=rule,
+                user__is_active=True,
+                organisation__region_id=region_id,
+                role__in=CASE_ROLES,
+            ).values_list("user_id", flat=True)
+        )
     )
 
 
-def rule_for(
+def rules_for(
     region: Region, municipality_id: int | None, theme_ids: Iterable[int]
-) -> AssignmentRule | None:
-    """The most specific active rule that applies; ties go to the oldest rule."""
+) -> list[AssignmentRule]:
+    """The active rules that apply, most specific first; ties go to the oldest rule."""
     themes = set(theme_ids)
     rules = (
         AssignmentRule.objects.filter(region=region, active=True)
@@ -44,11 +55,39 @@ def rule_for(
         .filter(Q(theme__isnull=True) | Q(theme_id__in=themes))
         .order_by("id")
     )
-    best: AssignmentRule | None = None
-    for rule in rules:
-        if best is None or rule.specificity > best.specificity:
-            best = rule
-    return best
+    # sorted() is stable: within one specificity the oldest rule stays first.
+    return sorted(rules, key=lambda rule: -rule.specificity)
+
+
+def rule_for(
+    region: Region, municipality_id: int | None, theme_ids: Iterable[int]
+) -> AssignmentRule | None:
+    """The most specific active rule that applies; ties go to the oldest rule."""
+    rules = rules_for(region, municipality_id, theme_ids)
+    return rules[0] if rules else None
+
+
+def _take_turn(rule_id: int, region_id: int) -> User | None:
+    """The next team member of a rule, advancing its round robin; None when the rule is
+    gone, switched off or has nobody left who can take cases. Call inside a transaction:
+    the rule row stays locked until it ends (``SELECT ... FOR UPDATE`` on PostgreSQL;
+    SQLite runs Loket's transactions IMMEDIATE, one writer at a time), so two questions
+    at once never go to the same person."""
+    rule = (
+        AssignmentRule.objects.select_for_update()
+        .filter(pk=rule_id, active=True)
+        .order_by("pk")  # not the default order: its outer joins cannot be locked
+        .first()
+    )
+    if rule is None:
+        return None
+    team = _eligible_ids(rule, region_id)
+    if not team:
+        return None
+    after = rule.last_assigned_id
+    owner_id = next((pk for pk in team if after is not None and pk > after), team[0])
+    AssignmentRule.objects.filter(pk=rule_id).update(last_assigned_id=owner_id)
+    return User.objects.get(pk=owner_id)
 
 
 def _fallback_owner(region: Region) -> User | None:
@@ -73,19 +112,12 @@ def assign_owner(
     region: Region, municipality_id: int | None, theme_ids: Iterable[int] = ()
 ) -> User:
     """The advisor who gets the next question for this municipality and these themes.
-    Advances the rule's round robin (locked, so two questions at once go to two people)."""
+    Advances the round robin of the most specific rule that has someone available."""
     theme_ids = list(theme_ids)
     with transaction.atomic():
-        rule = rule_for(region, municipality_id, theme_ids)
-        if rule is not None:
-            rule = AssignmentRule.objects.select_for_update().get(pk=rule.pk)
-            team = _eligible(rule.advisors.all(), region.pk)
-            if team:
-                after = rule.last_assigned_id
-                following = [u for u in team if after is not None and u.pk > after]
-                owner = following[0] if following else team[0]
-                rule.last_assigned = owner
-                rule.save(update_fields=["last_assigned"])
+        for rule in rules_for(region, municipality_id, theme_ids):
+            owner = _take_turn(rule.pk, region.pk)
+            if owner is not None:
                 return owner
     fallback = _fallback_owner(region)
     if fallback is None:
@@ -98,6 +130,74 @@ def assign_owner(
     return fallback
 
 
+# --- the read side of the configuration page -------------------------------------------
+
+
+def rules_managed_by(user: Any) -> QuerySet[AssignmentRule]:
+    """The rules of the user's managed regions, with what the list page shows: the team
+    (and each member's case roles, to mark who can no longer take questions)."""
+    case_memberships = Membership.objects.filter(role__in=CASE_ROLES).select_related("organisation")
+    team = User.objects.order_by("full_name", "id").prefetch_related(
+        Prefetch("memberships", queryset=case_memberships, to_attr="case_memberships")
+    )
+    return (
+        AssignmentRule.objects.filter(region_id__in=managed_region_ids(user))
+        .select_related("region", "municipality", "theme", "last_assigned")
+        .prefetch_related(Prefetch("advisors", queryset=team))
+    )
+
+
+def get_rule_for_manager(user: Any, pk: int) -> AssignmentRule:
+    rule = (
+        AssignmentRule.objects.filter(pk=pk, region_id__in=managed_region_ids(user))
+        .select_related("region", "municipality", "theme", "last_assigned")
+        .first()
+    )
+    if rule is None:
+        raise Http404
+    return rule
+
+
+def can_take_questions(user: User, region_id: int) -> bool:
+    """For a user from ``rules_managed_by`` (memberships prefetched): may they get one?"""
+    memberships = getattr(user, "case_memberships", None)
+    if memberships is None:
+        return user.is_active and scope_of(user).can_work_cases(region_id)
+    return user.is_active and any(m.organisation.region_id == region_id for m in memberships)
+
+
+@dataclass
+class Coverage:
+    """Per region: the municipalities without a rule of their own, and whether a rule for
+    every municipality catches their questions (else they go to the fallback)."""
+
+    region: Region
+    uncovered: list[Municipality] = field(default_factory=list)
+    has_catch_all: bool = False
+
+
+def coverage(region_ids: Iterable[int]) -> list[Coverage]:
+    """The gaps in the rules of these regions (three queries, whatever their size)."""
+    region_ids = list(region_ids)
+    active = AssignmentRule.objects.filter(region_id__in=region_ids, active=True)
+    covered = set(
+        active.filter(municipality__isnull=False).values_list("municipality_id", flat=True)
+    )
+    catch_all = set(
+        active.filter(municipality__isnull=True, theme__isnull=True).values_list(
+            "region_id", flat=True
+        )
+    )
+    out = {
+        region.pk: Coverage(region=region, has_catch_all=region.pk in catch_all)
+        for region in Region.objects.filter(pk__in=region_ids).order_by("name")
+    }
+    for municipality in Municipality.objects.filter(region_id__in=region_ids).order_by("name"):
+        if municipality.pk not in covered:
+            out[municipality.region_id].uncovered.append(municipality)
+    return list(out.values())
+
+
 # --- configuration by programme managers ---------------------------------------------
 
 
@@ -107,7 +207,7 @@ def _validate_rule(rule: AssignmentRule, advisors: list[User]) -> None:
         errors["municipality"] = _("Deze gemeente hoort niet bij de regio.")
     if not advisors:
         errors["advisors"] = _("Kies minstens één adviseur.")
-    elif any(not scope_of(u).can_work_cases(rule.region_id) for u in advisors):
+    elif any(not u.is_active or not scope_of(u).can_work_cases(rule.region_id) for u in advisors):
         errors["advisors"] = _(
             "Iedereen in het team moet hulpvragen kunnen behandelen in deze regio."
         )
@@ -121,6 +221,9 @@ def _validate_rule(rule: AssignmentRule, advisors: list[User]) -> None:
         errors["__all__"] = _("Er is al een actieve regel voor deze gemeente en dit thema.")
     if errors:
         raise ValidationError(errors)
+
+
+_AUDITED = ("municipality", "theme", "active", "advisors")
 
 
 def save_rule(
@@ -137,24 +240,25 @@ def save_rule(
     if rule is None:
         rule = AssignmentRule(region=region)
     require(rule.region_id == region.pk)
-    before = audit.snapshot(rule, ("municipality", "theme", "active")) if not creating else {}
+    before = audit.snapshot(rule, _AUDITED) if not creating else {}
     municipality: Municipality | None = data.get("municipality")
     theme: Theme | None = data.get("theme")
     rule.municipality = municipality
     rule.theme = theme
     rule.active = bool(data.get("active", True))
     advisors = list(data.get("advisors", []))
-    _validate_rule(rule, advisors)
     with transaction.atomic():
+        # One change to the region's rules at a time: two managers saving the same
+        # municipality and theme at once cannot both pass the duplicate check.
+        Region.objects.select_for_update().filter(pk=region.pk).first()
+        _validate_rule(rule, advisors)
         rule.save()
         rule.advisors.set(advisors)
-        after = audit.snapshot(rule, ("municipality", "theme", "active"))
-        after["advisors"] = sorted(u.pk for u in advisors)
         audit.record(
             actor,
             AuditEvent.Action.CREATE if creating else AuditEvent.Action.CHANGE,
             rule,
-            changes=audit.diff(before, after),
+            changes=audit.diff(before, audit.snapshot(rule, _AUDITED)),
         )
     return rule
 
