@@ -712,9 +712,9 @@ def _check(actor: User, region: Region, row: Row, today: dt.date) -> None:
         target = copy.copy(row.existing)
     else:
         target = Instrument(region_id=region_id, last_verified=today)
-    m2m = services._apply(target, row.data)
+    m2m = services.apply_data(target, row.data)
     try:
-        services._full_clean(target)
+        services.check_instrument(target)
     except ValidationError as exc:
         already = {(e.column, e.message) for e in row.errors}
         blamed = {e.column for e in row.errors}

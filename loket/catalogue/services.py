@@ -199,7 +199,9 @@ def validate_criteria(instrument: Instrument) -> dict[str, str]:
     return errors
 
 
-def _full_clean(instrument: Instrument) -> None:
+def check_instrument(instrument: Instrument) -> None:
+    """Every rule an instrument must meet, as one ValidationError {field: [messages]}.
+    The import runs it on unsaved rows before it writes anything."""
     errors: dict[str, list[str]] = {}
     try:
         instrument.full_clean(exclude=["slug"], validate_unique=True, validate_constraints=True)
@@ -249,7 +251,9 @@ def _save_version(
 # --- operations ----------------------------------------------------------------------
 
 
-def _apply(instrument: Instrument, data: Mapping[str, Any]) -> dict[str, Any]:
+def apply_data(instrument: Instrument, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Set plain fields from ``data`` (rich text sanitised, money to the cent); returns the
+    many-to-many values for the caller to set after saving."""
     m2m: dict[str, Any] = {}
     for key, value in data.items():
         if key in INSTRUMENT_M2M:
@@ -259,10 +263,13 @@ def _apply(instrument: Instrument, data: Mapping[str, Any]) -> dict[str, Any]:
                 value = sanitise(value or "")
             elif key in MONEY_FIELDS and value not in (None, ""):
                 # Money has two places: 500 and 500.00 are the same amount, no new version.
+                # More than two places stays as given: validation refuses it.
                 try:
-                    value = Decimal(str(value)).quantize(Decimal("0.01"))
+                    amount = Decimal(str(value))
+                    cents = amount.quantize(Decimal("0.01"))
                 except (InvalidOperation, ValueError):
                     raise ValidationError({key: _("Vul een bedrag in euro in.")}) from None
+                value = cents if cents == amount else amount
             elif isinstance(value, str) and key not in ("phases",):
                 value = value.strip()
             setattr(instrument, key, value)
@@ -285,12 +292,12 @@ def create_instrument(
         assert actor is not None
         require(can_edit_region(actor, region.pk if region else None))
     instrument = Instrument(region=region)
-    m2m = _apply(instrument, data)
+    m2m = apply_data(instrument, data)
     if instrument.last_verified is None:
         instrument.last_verified = timezone.localdate()
     if instrument.editor_id is None and getattr(actor, "pk", None):
         instrument.editor = actor
-    _full_clean(instrument)
+    check_instrument(instrument)
     with transaction.atomic():
         instrument.slug = _unique_slug(instrument.name)
         instrument.version = 1
@@ -308,8 +315,8 @@ def update_instrument(
     """Change an instrument; a new version is kept when anything changed."""
     require(can_edit(actor, instrument))
     before = snapshot(instrument)
-    m2m = _apply(instrument, data)
-    _full_clean(instrument)
+    m2m = apply_data(instrument, data)
+    check_instrument(instrument)
     with transaction.atomic():
         locked = Instrument.objects.select_for_update().get(pk=instrument.pk)
         instrument.version = locked.version
