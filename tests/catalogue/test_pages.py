@@ -736,3 +736,9 @@ def test_a_user_without_a_region_sees_an_empty_catalogue(world, login, cat):
 def test_the_navigation_links_to_the_catalogue(world, login):
     html = get(login(world.bob), reverse("catalogue:list")).content.decode()
     assert f'href="{reverse("catalogue:list")}" aria-current="page">Catalogus' in html
+
+
+def test_the_list_offers_the_import_to_those_who_may_add_instruments(world, login):
+    import_url = reverse("catalogue:import")
+    assert import_url in get(login(world.alice), LIST).content.decode()
+    assert import_url not in get(login(world.bob), LIST).content.decode()
