@@ -98,7 +98,8 @@ class Command(BaseCommand):
                 f"{c['municipalities']} gemeenten, {c['organisations']} organisaties, "
                 f"{_n(c['users'])} gebruikers, {_n(c['companies'])} bedrijven, "
                 f"{_n(c['contact_moments'])} contactmomenten, {_n(c['cases'])} hulpvragen, "
-                f"{_n(c['referrals'])} verwijzingen."
+                f"{_n(c['referrals'])} verwijzingen, {_n(c['instruments'])} instrumenten, "
+                f"{_n(c['assignment_rules'])} toewijzingsregels."
             )
         )
         if options["verbosity"] >= 2:
