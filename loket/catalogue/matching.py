@@ -661,7 +661,7 @@ def _failed(entry: _Entry, facts: _Facts) -> str | None:
             return "company_age_max"
     sector = facts.sector
     if sector.known:
-        if any(sector.certainly_in(code) for code in entry.sbi_excluded):
+        if entry.sbi_excluded and any(sector.certainly_in(c) for c in entry.sbi_excluded):
             return "sbi_excluded"
         if entry.sbi_included and not any(sector.maybe_in(c) for c in entry.sbi_included):
             return "sbi_included"
