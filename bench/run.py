@@ -650,10 +650,10 @@ def main() -> int:
                 server.kill()
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
-        if pg_name and not args.keep:
+        if args.keep:
+            log(f"kept {tmp}" + (f" and database {pg_name}" if pg_name else ""))
+        elif pg_name:
             drop_database(server_url, pg_name)
-        else:
-            log(f"kept {tmp}")
 
     print_table(report)
     if args.out or not args.no_write:
