@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from loket.casework.models import Case
 from loket.casework.routing import assign_owner
 from loket.casework.services import open_case
-from loket.catalogue.matching import PHASE_THEMES, Match, Profile, Reason, match, words
+from loket.catalogue.matching import PHASE_THEMES, Match, Profile, match, words
 from loket.companies.models import Company, Consent, Person
 from loket.companies.validators import normalise_kvk
 from loket.core import audit
@@ -35,8 +35,6 @@ from loket.portal.models import QuestionThrottle
 
 SEARCH_LIMIT = 100
 GUIDE_LIMIT = 25
-# The guide asks match() for more than it shows: the age range filters afterwards.
-GUIDE_CANDIDATES = 200
 THROTTLE_WINDOW = dt.timedelta(hours=1)
 # What the visitor agrees to with the consent checkbox (stored on the person, in Dutch
 # like every record of the client file).
@@ -72,47 +70,19 @@ class GuideAnswers:
         return bool(self.phase or self.sector or self.size_class or self.age or self.municipality)
 
 
-def _age_fits(instrument: Any, low: int, high: int | None) -> bool:
-    """Whether some age in [low, high] meets the instrument's age criteria."""
-    if instrument.company_age_max is not None and instrument.company_age_max < low:
-        return False
-    return not (
-        instrument.company_age_min is not None
-        and high is not None
-        and instrument.company_age_min > high
-    )
-
-
 def guide_matches(region: Region, answers: GuideAnswers) -> list[Match]:
     """The instruments that fit the guide's answers, each with the reasons in plain
-    language. The company's age is a range; an instrument fits when its age criteria
-    overlap it (``Profile`` takes one age, so the range is checked here)."""
+    language (the company's age is a range: the engine keeps an instrument whose ages
+    overlap it)."""
     profile = Profile(
         region_id=region.pk,
         phases=(answers.phase,) if answers.phase else (),
         sbi_codes=(answers.sector,) if answers.sector else (),
         size_class=answers.size_class or None,
+        company_age_range=answers.age,
         municipality_id=answers.municipality.pk if answers.municipality else None,
     )
-    matches = match(profile, limit=GUIDE_CANDIDATES).matches
-    if answers.age is not None:
-        low, high = answers.age
-        kept = []
-        for found in matches:
-            inst = found.instrument
-            if not _age_fits(inst, low, high):
-                continue
-            if inst.company_age_min is not None or inst.company_age_max is not None:
-                found.reasons.append(
-                    Reason(
-                        "criterion",
-                        _("Past bij de leeftijd van uw bedrijf (%(age)s).")
-                        % {"age": answers.age_label},
-                    )
-                )
-            kept.append(found)
-        matches = kept
-    return matches[:GUIDE_LIMIT]
+    return match(profile, limit=GUIDE_LIMIT).matches
 
 
 def theme_for_phase(phase: str) -> str:

@@ -466,3 +466,20 @@ def test_today_defaults_to_the_local_date(world):
     )
     result = match(Profile(region_id=world.region.pk))
     assert names(result) == ["Vandaag dicht"]
+
+
+def test_an_age_range_excludes_only_instruments_outside_the_whole_range(world):
+    """The guide knows the company's age only as a range: an instrument for companies of
+    3 years and older fits "2 to 5 years", one for at most 1 year does not."""
+    f.InstrumentFactory(region=world.region, name="Voor groeiers", company_age_min=3)
+    f.InstrumentFactory(region=world.region, name="Voor starters", company_age_max=1)
+    result = match(
+        Profile(region_id=world.region.pk, company_age_range=(2, 4)), include_excluded=True
+    )
+    assert [m.instrument.name for m in result.matches] == ["Voor groeiers"]
+    assert any("2 tot 5 jaar" in r.text for r in result.matches[0].reasons)
+    [excluded] = [e for e in result.excluded if e.instrument.name == "Voor starters"]
+    assert excluded.criterion == "company_age_max"
+    older = match(Profile(region_id=world.region.pk, company_age_range=(5, None)))
+    assert [m.instrument.name for m in older.matches] == ["Voor groeiers"]
+    assert any("5 jaar of ouder" in r.text for r in older.matches[0].reasons)

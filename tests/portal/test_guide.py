@@ -51,7 +51,7 @@ def test_municipality_criterion_met_is_a_reason(client, catalogue, world):
 def test_company_age_range_overlaps_the_instrument_criteria(client, catalogue):
     young = _result(client, leeftijd="0-2").content.decode()
     assert "Startersbegeleiding" in young
-    assert "Past bij de leeftijd van uw bedrijf (korter dan 2 jaar)." in young
+    assert "Past bij de leeftijd van uw bedrijf (0 tot 2 jaar)." in young
     assert "Groeiversneller" not in young  # for companies of 3 years and older
     middle = _result(client, leeftijd="2-5").content.decode()
     assert "Groeiversneller" in middle  # 3 or 4 years fits "3 and older"
