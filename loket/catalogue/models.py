@@ -288,6 +288,17 @@ class Instrument(models.Model):
             return self.provider_organisation.name
         return self.provider_name or str(self.get_provider_kind_display())
 
+    @property
+    def contact_phone_or_organisation(self) -> str:
+        """The phone to call: the instrument's own, else its contact organisation's."""
+        org = self.contact_organisation
+        return self.contact_phone or (org.phone if org is not None else "")
+
+    @property
+    def website_or_organisation(self) -> str:
+        org = self.contact_organisation
+        return self.website or (org.website if org is not None else "")
+
     def get_phases_display(self) -> list[str]:
         labels = dict(Phase.choices)
         return [str(labels[p]) for p in self.phases if p in labels]
