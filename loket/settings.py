@@ -212,6 +212,9 @@ TASKS = {
     }
 }
 
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For. The client address
+# (login and question throttles) is then read from that header; 0 = the direct peer.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("LOKET_TRUSTED_PROXY_COUNT", 0)
 # The public portal serves one region: its code (slug); empty = the first region.
 LOKET_PORTAL_REGION = envstr("LOKET_PORTAL_REGION", "")
 # How many questions one address may send through the portal per hour.

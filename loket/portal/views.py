@@ -13,7 +13,7 @@ import logging
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,7 +35,14 @@ GUIDE_PARAMS = ("doel", "sector", "grootte", "leeftijd", "gemeente")
 
 
 def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "")
+    """The visitor's address, as allauth's login throttle reads it: behind
+    ``LOKET_TRUSTED_PROXY_COUNT`` proxies, from their X-Forwarded-For."""
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return str(get_adapter(request).get_client_ip(request))
+    except PermissionDenied:
+        return ""
 
 
 @require_GET

@@ -367,3 +367,24 @@ def test_nobody_to_take_questions_is_a_clear_message(
     assert "niemand" in response.content.decode()
     assert not Company.objects.exists()
     assert not Case.objects.exists()
+
+
+@override_settings(LOKET_PORTAL_QUESTIONS_PER_HOUR=1, ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_the_limit_counts_the_visitors_address(
+    client, world, rules, django_capture_on_commit_callbacks
+):
+    """Behind nginx every request comes from the proxy: the limit must count the
+    visitor's address from X-Forwarded-For, or one visitor would block everybody."""
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(
+            ASK, _data(world, question="Een"), HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy
+        )
+        second = client.post(
+            ASK, _data(world, question="Twee"), HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy
+        )
+        again = client.post(
+            ASK, _data(world, question="Drie"), HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy
+        )
+    assert (first.status_code, second.status_code, again.status_code) == (302, 302, 429)
+    assert Case.objects.count() == 2
