@@ -171,7 +171,7 @@ def test_it_uses_the_client_record_of_a_company(data, cat, api_as):
     assert {"kind": "phase", "text": "Helpt bij: groeien."} in reasons
     assert {
         "kind": "criterion",
-        "text": "Bedoeld voor bedrijven van uw grootte (middelgroot (50-249)).",
+        "text": "Bedoeld voor bedrijven van uw grootte: middelgroot (50-249).",
     } in reasons
     # Phases and themes of the moment (a case) add to the record.
     response = api_as(data.w.bob).post("/match", {"company_id": company.pk, "phases": ["export"]})

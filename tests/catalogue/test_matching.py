@@ -271,7 +271,7 @@ def test_unknown_profile_values_are_not_held_against_instruments(world):
     assert names(fits) == ["Strenge regeling"]
     criteria = [r.text for r in fits.matches[0].reasons if r.kind == "criterion"]
     assert criteria == [
-        "Bedoeld voor bedrijven van uw grootte (klein (10-49)).",
+        "Bedoeld voor bedrijven van uw grootte: klein (10-49).",
         "Past bij de leeftijd van uw bedrijf (4 jaar).",
         "Bedoeld voor uw sector.",
         "Geldt in uw gemeente (Assen).",

@@ -181,7 +181,7 @@ def _criteria_met(entry: _Entry, facts: _Facts) -> list[str]:
 def _why(entry: _Entry, criterion: str, facts: _Facts) -> str:
     """The explanation of a criterion met, in the active language."""
     if criterion == "size_classes":
-        return _("Bedoeld voor bedrijven van uw grootte (%(size)s).") % {
+        return _("Bedoeld voor bedrijven van uw grootte: %(size)s.") % {
             "size": dict(SizeClass.choices)[facts.size or ""]
         }
     if criterion == "employees":
