@@ -22,29 +22,8 @@ from django_tasks import task
 from loket.accounts.models import Membership, User
 from loket.casework.models import Case, Referral
 from loket.casework.queries import overdue_q
+from loket.core import audit
 from loket.core.models import AuditEvent
-
-
-def _already_sent(referral: Referral, kind: str) -> bool:
-    return AuditEvent.objects.filter(
-        object_type="casework.referral",
-        object_id=referral.pk,
-        action=AuditEvent.Action.CHANGE,
-        changes__notified=kind,
-    ).exists()
-
-
-def _remember(referral: Referral, kind: str, recipients: list[str]) -> None:
-    AuditEvent.objects.create(
-        region_id=referral.region_id,
-        actor_label="systeem",
-        action=AuditEvent.Action.CHANGE,
-        object_type="casework.referral",
-        object_id=referral.pk,
-        object_label=str(referral.pk),
-        company_id=referral.company_id,
-        changes={"notified": kind, "recipients": len(recipients)},
-    )
 
 
 def _recipients_of(organisation_id: int) -> list[str]:
@@ -63,7 +42,7 @@ def _recipients_of(organisation_id: int) -> list[str]:
 
 
 def _send(referral: Referral, kind: str, recipients: list[str], template: str) -> int:
-    if not recipients or _already_sent(referral, kind):
+    if not recipients or audit.was_notified(referral, kind):
         return 0
     url = settings.SITE_URL.rstrip("/") + reverse("casework:referral_detail", args=[referral.pk])
     context = {"referral": referral, "url": url}
@@ -71,7 +50,9 @@ def _send(referral: Referral, kind: str, recipients: list[str], template: str) -
         subject = render_to_string(f"casework/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"casework/email/{template}.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    _remember(referral, kind, recipients)
+    audit.notification(
+        referral, kind, company_id=referral.company_id, recipients=len(recipients)
+    ).save()
     return len(recipients)
 
 
@@ -129,24 +110,17 @@ def approaching_horizon(now: dt.datetime) -> dt.datetime:
 
 def _not_yet_notified(kind: str) -> Any:
     """Cases without a record of this notification (one indexed lookup per case)."""
-    return ~Exists(
-        AuditEvent.objects.filter(
-            object_type="casework.case", object_id=OuterRef("pk"), changes__notified=kind
-        )
-    )
+    return ~Exists(audit.notifications(Case, kind).filter(object_id=OuterRef("pk")))
 
 
 def _remember_cases(cases: Iterable[Case], kind: str, recipients: dict[int, int]) -> None:
     AuditEvent.objects.bulk_create(
-        AuditEvent(
-            region_id=case.region_id,
-            actor_label="systeem",
-            action=AuditEvent.Action.CHANGE,
-            object_type="casework.case",
-            object_id=case.pk,
-            object_label=case.reference,
+        audit.notification(
+            case,
+            kind,
             company_id=case.company_id,
-            changes={"notified": kind, "recipients": recipients.get(case.pk, 0)},
+            label=case.reference,
+            recipients=recipients.get(case.pk, 0),
         )
         for case in cases
     )

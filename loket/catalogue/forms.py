@@ -19,7 +19,7 @@ from loket.catalogue.models import Instrument, Kind, Phase, ProviderKind
 from loket.catalogue.services import INSTRUMENT_FIELDS
 from loket.companies.forms import DutchDateInput, StyledForm
 from loket.companies.models import LegalForm, SbiCode, SizeClass
-from loket.core.forms import MAX_PK, BoundedDateField, MultipleChoiceByIdField
+from loket.core.forms import MAX_PK, BoundedDateField, MultipleChoiceByIdField, normalise_amount
 from loket.core.models import Municipality, Region, Theme
 
 MAX_EMPLOYEES = 1_000_000
@@ -41,17 +41,6 @@ class ChoiceByIdField(forms.ModelChoiceField):
             if not 0 < number <= MAX_PK:
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
-
-
-def normalise_amount(text: str) -> str:
-    """'€ 1.234,56', '1234,56' and '1234.56' all become '1234.56'; a dot followed by
-    exactly three digits is a Dutch thousands separator ('1.500' is fifteen hundred)."""
-    value = text.replace("€", "").replace("EUR", "").replace("\xa0", "").replace(" ", "")
-    if "," in value:
-        return value.replace(".", "").replace(",", ".")
-    if value.count(".") > 1 or re.fullmatch(r"-?\d{1,3}(\.\d{3})+", value):
-        return value.replace(".", "")
-    return value
 
 
 class EuroField(forms.DecimalField):

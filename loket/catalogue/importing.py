@@ -45,6 +45,7 @@ from loket.catalogue.models import (
 from loket.companies.models import LegalForm, SizeClass
 from loket.core import audit
 from loket.core.export import FORMULA_START
+from loket.core.forms import normalise_amount
 from loket.core.models import Municipality, Region, Theme
 from loket.core.permissions import require
 
@@ -443,17 +444,7 @@ def parse_money(value: Any) -> Decimal | None:
             raise bad
         text = repr(value) if isinstance(value, float) else str(value)
     else:
-        text = _text(value).replace("€", "").replace("\u00a0", "").replace(" ", "")
-        text = text.removesuffix(",-").removesuffix(",--")
-        if "," in text and "." in text:
-            if text.rfind(",") > text.rfind("."):  # 1.234,56
-                text = text.replace(".", "").replace(",", ".")
-            else:  # 1,234.56
-                text = text.replace(",", "")
-        elif "," in text:  # 1234,56
-            text = text.replace(",", ".")
-        elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):  # 1.234 or 1.234.567
-            text = text.replace(".", "")
+        text = normalise_amount(_text(value))
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):
         raise bad
     try:

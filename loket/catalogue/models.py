@@ -252,14 +252,8 @@ class Instrument(models.Model):
         return self.region_id is None
 
     def is_current(self, today: dt.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return (
-            self.published
-            and not self.budget_exhausted
-            and (self.open_from is None or self.open_from <= today)
-            and (self.open_until is None or self.open_until >= today)
-            and (self.deadline is None or self.deadline >= today)
-        )
+        """Shown publicly today: nothing stands in the way (see ``current_q``)."""
+        return not self.not_current_reasons(today)
 
     def not_current_reasons(self, today: dt.date | None = None) -> list[str]:
         """Why the portal does not show this instrument (empty when it is current), in

@@ -23,6 +23,7 @@ from django_tasks import task
 
 from loket.accounts.models import Membership, User
 from loket.catalogue.models import Instrument, stale_q
+from loket.core import audit
 from loket.core.models import AuditEvent
 
 REMINDER_INTERVAL = dt.timedelta(days=7)
@@ -74,20 +75,9 @@ def responsible_for_stale(today: dt.date | None = None) -> dict[User, list[Instr
 
 def _reminded_since(moment: dt.datetime) -> set[int]:
     return set(
-        AuditEvent.objects.filter(
-            object_type="accounts.user", changes__notified=REMINDER, at__gt=moment
-        ).values_list("object_id", flat=True)
-    )
-
-
-def _remember(user: User, count: int) -> None:
-    AuditEvent.objects.create(
-        actor_label="systeem",
-        action=AuditEvent.Action.CHANGE,
-        object_type="accounts.user",
-        object_id=user.pk,
-        object_label=str(user.pk),
-        changes={"notified": REMINDER, "instruments": count},
+        audit.notifications(User, REMINDER)
+        .filter(at__gt=moment)
+        .values_list("object_id", flat=True)
     )
 
 
@@ -138,7 +128,7 @@ def send_stale_reminders(now: dt.datetime | None = None) -> int:
             logger.warning("Stale reminder to user %s failed: %s", user.pk, exc)
             error = error or exc
             continue
-        _remember(user, len(instruments))
+        audit.notification(user, REMINDER, instruments=len(instruments)).save()
         sent += 1
     if error is not None:
         raise error

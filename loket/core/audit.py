@@ -73,3 +73,43 @@ def record(
         company_id=company_id,
         changes=changes or {},
     )
+
+
+# --- notifications sent by background tasks ------------------------------------------
+# A task remembers each e-mail it sent as an audit event with {"notified": kind}, and looks
+# for that event before sending again: so every notification goes out once, and the trail
+# shows when (never to whom by name, never the content).
+
+
+def notification(
+    obj: models.Model,
+    kind: str,
+    *,
+    company_id: int | None = None,
+    label: str | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """The (unsaved) audit event saying the system sent notification ``kind`` about ``obj``."""
+    return AuditEvent(
+        region_id=getattr(obj, "region_id", None),
+        actor_label="systeem",
+        action=AuditEvent.Action.CHANGE,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        object_label=(label if label is not None else str(obj.pk))[:200],
+        company_id=company_id,
+        changes={"notified": kind, **details},
+    )
+
+
+def notifications(model: type[models.Model], kind: str) -> models.QuerySet[AuditEvent]:
+    """Every record of notification ``kind`` about objects of ``model``."""
+    return AuditEvent.objects.filter(
+        object_type=model._meta.label_lower,
+        action=AuditEvent.Action.CHANGE,
+        changes__notified=kind,
+    )
+
+
+def was_notified(obj: models.Model, kind: str) -> bool:
+    return notifications(type(obj), kind).filter(object_id=obj.pk).exists()

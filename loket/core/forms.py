@@ -8,6 +8,7 @@ description, error message and the ids Django's ``aria-describedby`` points at.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -93,3 +94,21 @@ class BoundedDateField(forms.DateField):
                     "latest": self.latest.strftime("%d-%m-%Y"),
                 },
             )
+
+
+def normalise_amount(text: str) -> str:
+    """A euro amount as people type it, as plain decimal text: "€ 1.234,56", "1234,56",
+    "1,234.56" and "1234.56" all become "1234.56", "€ 1.000,-" becomes "1000"; a dot
+    followed by groups of exactly three digits is a Dutch thousands separator ("1.500" is
+    fifteen hundred). What is not an amount stays unreadable for the caller to refuse."""
+    text = text.replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
+    text = text.removesuffix(",-").removesuffix(",--")
+    if "," in text and "." in text:
+        if text.rfind(",") > text.rfind("."):  # 1.234,56
+            return text.replace(".", "").replace(",", ".")
+        return text.replace(",", "")  # 1,234.56
+    if "," in text:  # 1234,56
+        return text.replace(",", ".")
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):  # 1.234 or 1.234.567
+        return text.replace(".", "")
+    return text

@@ -16,7 +16,7 @@ from django.utils import translation
 from django_tasks import task
 
 from loket.casework.models import Case
-from loket.core.models import AuditEvent
+from loket.core import audit
 
 CONFIRMATION = "portal_confirmation"
 OWNER_NOTICE = "portal_owner_notice"
@@ -30,30 +30,8 @@ def _case(case_id: int) -> Case | None:
     )
 
 
-def _already_sent(case: Case, kind: str) -> bool:
-    return AuditEvent.objects.filter(
-        object_type="casework.case",
-        object_id=case.pk,
-        action=AuditEvent.Action.CHANGE,
-        changes__notified=kind,
-    ).exists()
-
-
-def _remember(case: Case, kind: str) -> None:
-    AuditEvent.objects.create(
-        region_id=case.region_id,
-        actor_label="systeem",
-        action=AuditEvent.Action.CHANGE,
-        object_type="casework.case",
-        object_id=case.pk,
-        object_label=case.reference,
-        company_id=case.company_id,
-        changes={"notified": kind, "recipients": 1},
-    )
-
-
 def _send(case: Case, kind: str, template: str, recipient: str, language: str) -> int:
-    if not recipient or _already_sent(case, kind):
+    if not recipient or audit.was_notified(case, kind):
         return 0
     languages = {code for code, _name in settings.LANGUAGES}
     context = {
@@ -67,7 +45,9 @@ def _send(case: Case, kind: str, template: str, recipient: str, language: str) -
         subject = render_to_string(f"portal/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"portal/email/{template}.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-    _remember(case, kind)
+    audit.notification(
+        case, kind, company_id=case.company_id, label=case.reference, recipients=1
+    ).save()
     return 1
 
 
