@@ -190,15 +190,17 @@ def find_duplicates(
 
 
 def create_company(
-    actor: User,
+    actor: User | None,
     region: Region,
     data: Mapping[str, Any],
     *,
     confirm_duplicate: bool = False,
 ) -> Company:
     """Create a company. Probable duplicates raise DuplicateCompanyWarning unless the
-    user confirmed; the same KvK number twice in a region is never allowed."""
-    require(region.pk in scope_of(actor).region_ids)
+    user confirmed; the same KvK number twice in a region is never allowed. ``actor``
+    None is the public portal (a question from an entrepreneur): no permission check."""
+    if actor is not None:
+        require(region.pk in scope_of(actor).region_ids)
     data = _normalise(data)
     _validate_references(region, data)
     scope = scope_of(actor)
@@ -375,13 +377,15 @@ class ConsentInput:
 
 
 def create_person(
-    actor: User,
+    actor: User | None,
     company: Company,
     data: Mapping[str, Any],
     *,
     consent: ConsentInput | None = None,
 ) -> Person:
-    require(company.region_id in scope_of(actor).region_ids)
+    """A contact person (``actor`` None: the public portal, no permission check)."""
+    if actor is not None:
+        require(company.region_id in scope_of(actor).region_ids)
     person = Person(region_id=company.region_id, company=company)
     for key in PERSON_FIELDS:
         if key in data:
@@ -402,8 +406,10 @@ def create_person(
     return person
 
 
-def update_person(actor: User, person: Person, data: Mapping[str, Any]) -> Person:
-    require(person.region_id in scope_of(actor).region_ids)
+def update_person(actor: User | None, person: Person, data: Mapping[str, Any]) -> Person:
+    """Change a contact person (``actor`` None: the public portal, no permission check)."""
+    if actor is not None:
+        require(person.region_id in scope_of(actor).region_ids)
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
         before = audit.snapshot(locked, PERSON_FIELDS)
@@ -446,8 +452,11 @@ def view_person(actor: User, person: Person) -> Person:
     return person
 
 
-def record_consent(actor: User, person: Person, consent: ConsentInput) -> Consent:
-    require(person.region_id in scope_of(actor).region_ids)
+def record_consent(actor: User | None, person: Person, consent: ConsentInput) -> Consent:
+    """What the person agreed to, when and how (``actor`` None: given on the public
+    portal's form)."""
+    if actor is not None:
+        require(person.region_id in scope_of(actor).region_ids)
     row = Consent(
         person=person,
         purpose=(consent.purpose or "").strip(),

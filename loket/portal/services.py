@@ -27,10 +27,10 @@ from loket.casework.models import Case
 from loket.casework.routing import assign_owner
 from loket.casework.services import open_case
 from loket.catalogue.matching import PHASE_THEMES, Match, Profile, match, words
+from loket.companies import services as companies
 from loket.companies.models import Company, Consent, Person
 from loket.companies.validators import normalise_kvk
-from loket.core import audit
-from loket.core.models import AuditEvent, Municipality, Region, Theme
+from loket.core.models import Municipality, Region, Theme
 from loket.portal.models import QuestionThrottle
 
 SEARCH_LIMIT = 100
@@ -39,8 +39,6 @@ THROTTLE_WINDOW = dt.timedelta(hours=1)
 # What the visitor agrees to with the consent checkbox (stored on the person, in Dutch
 # like every record of the client file).
 CONSENT_PURPOSE = "Gegevens bewaren en gebruiken om de vraag via het publieke loket te beantwoorden"
-COMPANY_AUDIT_FIELDS = ("kvk_number", "name", "municipality")
-PERSON_AUDIT_FIELDS = ("name", "email", "phone")
 
 
 # --- search and guide ----------------------------------------------------------------
@@ -129,25 +127,21 @@ def discard_bot_question(address: str) -> None:
 # --- the question --------------------------------------------------------------------
 
 
-def _clean(obj: Company | Person, field_names: Mapping[str, str]) -> None:
-    """Model validation; errors are reported on the form's field names."""
-    try:
-        obj.full_clean(validate_constraints=False)
-    except ValidationError as exc:
-        raise ValidationError(
-            {field_names.get(key, "__all__"): msgs for key, msgs in exc.message_dict.items()}
-        ) from exc
+def _on_form_fields(exc: ValidationError, field_names: Mapping[str, str]) -> ValidationError:
+    """A service's errors, reported on the form's field names."""
+    return ValidationError(
+        {field_names.get(key, "__all__"): msgs for key, msgs in exc.message_dict.items()}
+    )
 
 
-def _reindex(company_id: int) -> None:
-    from loket.companies.search import reindex_companies
+COMPANY_FORM_FIELDS = {
+    "name": "company_name",
+    "kvk_number": "kvk_number",
+    "municipality": "municipality",
+}
 
-    transaction.on_commit(lambda: reindex_companies([company_id]))
 
-
-def _find_or_create_company(
-    region: Region, data: Mapping[str, Any], email: str
-) -> tuple[Company, bool]:
+def _find_or_create_company(region: Region, data: Mapping[str, Any], email: str) -> Company:
     """The company with this KvK number in the region; without a KvK number, the company
     of the same name where this e-mail address is already a contact person; else a new
     one with the few fields the form gives (created by nobody: the public portal)."""
@@ -167,79 +161,45 @@ def _find_or_create_company(
             .first()
         )
     if existing is not None:
-        return existing, False
-    company = Company(
-        region=region, name=name, kvk_number=kvk, municipality=data.get("municipality")
-    )
-    _clean(
-        company,
-        {"name": "company_name", "kvk_number": "kvk_number", "municipality": "municipality"},
-    )
+        return existing
+    fields = {"name": name, "kvk_number": kvk, "municipality": data.get("municipality")}
     try:
         with transaction.atomic():
-            company.save()
-    except IntegrityError:
+            company = companies.create_company(None, region, fields, confirm_duplicate=True)
+    except (ValidationError, IntegrityError) as exc:
         # The same KvK number arrived at the same moment through another request.
-        return Company.objects.get(region=region, kvk_number=kvk), False
-    audit.record(
-        None,
-        AuditEvent.Action.CREATE,
-        company,
-        company_id=company.pk,
-        changes=audit.diff({}, audit.snapshot(company, COMPANY_AUDIT_FIELDS)),
-    )
-    return company, True
+        raced = Company.objects.filter(region=region, kvk_number=kvk).first() if kvk else None
+        if raced is not None:
+            return raced
+        if isinstance(exc, IntegrityError):
+            raise
+        raise _on_form_fields(exc, COMPANY_FORM_FIELDS) from exc
+    return company
 
 
-def _find_or_create_person(company: Company, data: Mapping[str, Any]) -> tuple[Person, bool]:
+def _find_or_create_person(company: Company, data: Mapping[str, Any]) -> Person:
     email = data["email"]
+    phone = (data.get("phone") or "").strip()
     person = Person.objects.filter(company=company, email__iexact=email).order_by("pk").first()
     if person is not None:
-        phone = (data.get("phone") or "").strip()
         if not person.phone and phone:
-            before = audit.snapshot(person, PERSON_AUDIT_FIELDS)
-            person.phone = phone
-            person.save(update_fields=["phone", "updated_at"])
-            audit.record(
-                None,
-                AuditEvent.Action.CHANGE,
-                person,
-                company_id=company.pk,
-                changes=audit.diff(before, audit.snapshot(person, PERSON_AUDIT_FIELDS)),
-            )
-        return person, False
-    person = Person(
-        region_id=company.region_id,
-        company=company,
-        name=(data.get("name") or "").strip(),
-        email=email,
-        phone=(data.get("phone") or "").strip(),
-    )
-    _clean(person, {"name": "name", "email": "email", "phone": "phone"})
-    person.save()
-    audit.record(
-        None,
-        AuditEvent.Action.CREATE,
-        person,
-        company_id=company.pk,
-        changes=audit.diff({}, audit.snapshot(person, PERSON_AUDIT_FIELDS)),
-    )
-    return person, True
+            person = companies.update_person(None, person, {"phone": phone})
+        return person
+    fields = {"name": data.get("name") or "", "email": email, "phone": phone}
+    try:
+        return companies.create_person(None, company, fields)
+    except ValidationError as exc:
+        raise _on_form_fields(exc, {key: key for key in fields}) from exc
 
 
 def _record_consent(person: Person) -> None:
     """The consent given with the form, unless the same consent is already in force."""
     if person.consents.filter(purpose=CONSENT_PURPOSE, withdrawn_on__isnull=True).exists():
         return
-    consent = Consent.objects.create(
-        person=person, purpose=CONSENT_PURPOSE, method=Consent.Method.WEB_FORM
-    )
-    audit.record(
+    companies.record_consent(
         None,
-        AuditEvent.Action.CHANGE,
         person,
-        company_id=person.company_id,
-        changes={"consent": [None, {"purpose": consent.purpose, "method": consent.method}]},
+        companies.ConsentInput(purpose=CONSENT_PURPOSE, method=Consent.Method.WEB_FORM),
     )
 
 
@@ -282,8 +242,8 @@ def submit_question(region: Region, data: Mapping[str, Any], address: str) -> Ca
     topic: Theme | None = data.get("topic")
     with transaction.atomic():
         note_question(address)
-        company, company_created = _find_or_create_company(region, clean, email)
-        person, person_created = _find_or_create_person(company, clean)
+        company = _find_or_create_company(region, clean, email)
+        person = _find_or_create_person(company, clean)
         _record_consent(person)
         owner = assign_owner(region, municipality.pk, [topic.pk] if topic else [])
         case = open_case(
@@ -295,8 +255,6 @@ def submit_question(region: Region, data: Mapping[str, Any], address: str) -> Ca
             owner=owner,
             person=person,
         )
-        if company_created or person_created:
-            _reindex(company.pk)
         _enqueue_mail(case.pk, translation.get_language() or settings.LANGUAGE_CODE)
     return case
 
