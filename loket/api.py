@@ -126,6 +126,7 @@ from loket.catalogue.api import router as catalogue_router  # noqa: E402
 from loket.catalogue.api_match import router as match_router  # noqa: E402
 from loket.companies.api import router as companies_router  # noqa: E402
 from loket.core.api import router as reference_router  # noqa: E402
+from loket.programmes.api import router as programmes_router  # noqa: E402
 
 api.add_router("", accounts_router)
 api.add_router("", companies_router)
@@ -133,6 +134,7 @@ api.add_router("", casework_router)
 api.add_router("", reference_router)
 api.add_router("", match_router)
 api.add_router("", catalogue_router)
+api.add_router("", programmes_router)
 
 # Anything else under /api/ (a mistyped path, "/companies/abc") answers 404 in JSON, not
 # with an HTML page. Registered last, so every real route matches first.

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "loket.casework",
     "loket.catalogue",
     "loket.portal",
+    "loket.programmes",
     "loket.demo",
 ]
 

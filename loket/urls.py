@@ -12,6 +12,7 @@ urlpatterns = [
     path("beheer/", include("loket.accounts.urls")),
     path("bedrijven/", include("loket.companies.urls")),
     path("werk/", include("loket.casework.urls")),
+    path("programmas/", include("loket.programmes.urls")),
     path("api/", api.urls),
     # The language switch also saves the choice on the signed-in user's profile.
     path("i18n/setlang/", set_language, name="set_language"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -12,6 +13,18 @@ from loket.casework.models import AssignmentRule, Case, ContactMoment, Referral
 from loket.catalogue.models import Instrument, InstrumentVersion
 from loket.companies.models import Company, Person
 from loket.core.models import Municipality, Region
+from loket.programmes.models import (
+    ActivityType,
+    Funder,
+    HourEntry,
+    HourlyRate,
+    PlanLine,
+    PlanLineFunding,
+    Programme,
+    Scheme,
+    Trajectory,
+    TrajectoryParticipant,
+)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -189,3 +202,139 @@ class AssignmentRuleFactory(factory.django.DjangoModelFactory):
     def advisors(self, create, extracted, **kwargs):
         if create and extracted:
             self.advisors.set(extracted)
+
+
+# --- programmes ----------------------------------------------------------------------
+# These write the models directly; use loket.programmes.services to test the rules.
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    """A four-year programme (2025-2028). ``organisations=[...]`` sets the executing
+    organisations."""
+
+    class Meta:
+        model = Programme
+        skip_postgeneration_save = True
+
+    region = factory.SubFactory(RegionFactory)
+    name = factory.Sequence(lambda n: f"Programma {n}")
+    starts_on = dt.date(2025, 1, 1)
+    ends_on = dt.date(2028, 12, 31)
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organisations.set(extracted)
+
+
+class FunderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Funder
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    region = factory.LazyAttribute(lambda o: o.programme.region)
+    name = factory.Sequence(lambda n: f"Financier {n}")
+    kind = Funder.Kind.PROVINCE
+
+
+class ActivityTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActivityType
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    region = factory.LazyAttribute(lambda o: o.programme.region)
+    name = factory.Sequence(lambda n: f"Activiteit {n}")
+    code = factory.Sequence(lambda n: f"activiteit-{n}")
+
+
+class HourlyRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HourlyRate
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    region = factory.LazyAttribute(lambda o: o.programme.region)
+    organisation = factory.LazyAttribute(lambda o: OrganisationFactory(region=o.programme.region))
+    year = 2025
+    rate = factory.LazyFunction(lambda: Decimal("100.00"))
+
+
+class SchemeFactory(factory.django.DjangoModelFactory):
+    """An innovation trajectory scheme: worth 5,000, 4,250 granted, 750 own contribution,
+    10 available, at most 24 hours per company."""
+
+    class Meta:
+        model = Scheme
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    region = factory.LazyAttribute(lambda o: o.programme.region)
+    name = factory.Sequence(lambda n: f"Innovatietraject {n}")
+    funder = factory.LazyAttribute(lambda o: FunderFactory(programme=o.programme))
+    value = factory.LazyFunction(lambda: Decimal("5000.00"))
+    max_granted = factory.LazyFunction(lambda: Decimal("4250.00"))
+    own_contribution = factory.LazyFunction(lambda: Decimal("750.00"))
+    available = 10
+    hours_norm = factory.LazyFunction(lambda: Decimal("12.00"))
+    hours_cap_per_company = factory.LazyFunction(lambda: Decimal("24.00"))
+
+
+class PlanLineFactory(factory.django.DjangoModelFactory):
+    """A plan line; ``funders={funder: (share, out_of_pocket_incl_vat)}`` adds fundings."""
+
+    class Meta:
+        model = PlanLine
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    region = factory.LazyAttribute(lambda o: o.programme.region)
+    year = 2025
+    activity_type = factory.LazyAttribute(lambda o: ActivityTypeFactory(programme=o.programme))
+    organisation = factory.LazyAttribute(lambda o: OrganisationFactory(region=o.programme.region))
+    count = 1
+    hours_per_unit = factory.LazyFunction(lambda: Decimal("10.00"))
+
+    @factory.post_generation
+    def funders(self, create, extracted, **kwargs):
+        if create and extracted:
+            for funder, (share, out) in extracted.items():
+                PlanLineFunding.objects.create(
+                    region=self.region,
+                    line=self,
+                    funder=funder,
+                    hours_share=Decimal(str(share)),
+                    out_of_pocket_incl_vat=Decimal(str(out)),
+                )
+
+
+class TrajectoryFactory(factory.django.DjangoModelFactory):
+    """An applied trajectory for one company (its only participant)."""
+
+    class Meta:
+        model = Trajectory
+        skip_postgeneration_save = True
+
+    scheme = factory.SubFactory(SchemeFactory)
+    programme = factory.LazyAttribute(lambda o: o.scheme.programme)
+    region = factory.LazyAttribute(lambda o: o.scheme.region)
+    company = factory.LazyAttribute(lambda o: CompanyFactory(region=o.scheme.region))
+    title = factory.Sequence(lambda n: f"Innovatietraject {n}")
+    origin = Trajectory.Origin.PROPOSAL
+    applied_on = dt.date(2025, 3, 1)
+
+    @factory.post_generation
+    def participants(self, create, extracted, **kwargs):
+        if create:
+            for company in [self.company, *(extracted or [])]:
+                TrajectoryParticipant.objects.get_or_create(trajectory=self, company=company)
+
+
+class HourEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HourEntry
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    region = factory.LazyAttribute(lambda o: o.programme.region)
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.LazyAttribute(lambda o: OrganisationFactory(region=o.programme.region))
+    date = dt.date(2025, 3, 3)
+    activity_type = factory.LazyAttribute(lambda o: ActivityTypeFactory(programme=o.programme))
+    hours = factory.LazyFunction(lambda: Decimal("2.00"))

@@ -91,6 +91,12 @@ KINDS: dict[str, str | None] = {
     "portal:partners": None,
     "portal:ask": None,
     "portal:thanks": None,
+    # programmes: plan (programme, funders, rates, activity types, plan lines)
+    # programmes: plan import/export
+    # programmes: financing overview
+    # programmes: realisation
+    # programmes: schemes and trajectories
+    # programmes: hours
 }
 PUBLIC = {"core:health", "set_language"}
 PUBLIC |= {name for name in KINDS if name.startswith("portal:")}  # the public portal
@@ -126,6 +132,22 @@ def _objects(world, region, bureau, partner_org, author):
     token, _raw = ApiToken.issue(author, "koppeling")
     instrument = f.InstrumentFactory(region=region)
     rule = f.AssignmentRuleFactory(region=region, advisors=[author])
+    programme = f.ProgrammeFactory(region=region, organisations=[bureau])
+    funder = f.FunderFactory(programme=programme)
+    activity_type = f.ActivityTypeFactory(programme=programme)
+    rate = f.HourlyRateFactory(programme=programme, organisation=bureau)
+    scheme = f.SchemeFactory(programme=programme, funder=funder)
+    plan_line = f.PlanLineFactory(
+        programme=programme,
+        activity_type=activity_type,
+        organisation=bureau,
+        scheme=scheme,
+        funders={funder: (100, 0)},
+    )
+    trajectory = f.TrajectoryFactory(scheme=scheme, company=company)
+    hour_entry = f.HourEntryFactory(
+        programme=programme, user=author, organisation=bureau, activity_type=activity_type
+    )
     return {
         "company": [company.pk],
         "person": [person.pk],
@@ -141,6 +163,14 @@ def _objects(world, region, bureau, partner_org, author):
         "rule": [rule.pk],
         "instrument_version": [instrument.pk, 1],
         "instrument_slug": [instrument.slug],
+        "programme": [programme.pk],
+        "funder": [funder.pk],
+        "activity_type": [activity_type.pk],
+        "rate": [rate.pk],
+        "scheme": [scheme.pk],
+        "plan_line": [plan_line.pk],
+        "trajectory": [trajectory.pk],
+        "hour_entry": [hour_entry.pk],
     }
 
 

@@ -268,6 +268,14 @@ def delete_company(actor: User, company: Company) -> None:
     """Delete a company and everything recorded about it (programme managers and
     administrators only; the audit trail keeps who did it)."""
     require(scope_of(actor).can_manage(company.region_id))
+    if company.trajectory_participations.exists():
+        raise ValidationError(
+            _(
+                "Dit bedrijf neemt deel aan een traject van een programma; dat telt mee in de "
+                "verantwoording aan de financiers. Voeg het samen met een ander bedrijf in "
+                "plaats van het te verwijderen."
+            )
+        )
     with transaction.atomic():
         audit.record(
             actor,
@@ -288,6 +296,7 @@ def merge_companies(actor: User, keep: Company, duplicate: Company) -> Company:
     One audit entry on ``keep`` says what was merged and how many records moved.
     """
     from loket.casework.models import Case, ContactMoment, Referral
+    from loket.programmes.models import HourEntry, Trajectory, TrajectoryParticipant, Voucher
 
     scope = scope_of(actor)
     require(scope.is_programme_staff(keep.region_id))
@@ -326,7 +335,15 @@ def merge_companies(actor: User, keep: Company, duplicate: Company) -> Company:
             "contact_moments": ContactMoment.objects.filter(company=duplicate).update(company=keep),
             "cases": Case.objects.filter(company=duplicate).update(company=keep),
             "referrals": Referral.objects.filter(company=duplicate).update(company=keep),
+            "trajectories": Trajectory.objects.filter(company=duplicate).update(company=keep),
+            "vouchers": Voucher.objects.filter(company=duplicate).update(company=keep),
+            "hour_entries": HourEntry.objects.filter(company=duplicate).update(company=keep),
         }
+        # Participations: a trajectory both took part in keeps one.
+        TrajectoryParticipant.objects.filter(
+            company=duplicate, trajectory__participations__company=keep
+        ).delete()
+        TrajectoryParticipant.objects.filter(company=duplicate).update(company=keep)
         duplicate_id, duplicate_name = duplicate.pk, duplicate.name
         audit.record(
             actor,

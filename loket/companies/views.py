@@ -304,7 +304,12 @@ def company_delete(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         name = company.name
-        services.delete_company(request.user, company)  # type: ignore[arg-type]
+        try:
+            services.delete_company(request.user, company)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(reverse("companies:detail", args=[company.pk]))
         messages.success(request, _("Het bedrijf %(name)s is verwijderd.") % {"name": name})
         return redirect(_list_url())
     counts = with_record_counts(companies_visible_to(request.user).filter(pk=company.pk)).get()

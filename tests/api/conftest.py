@@ -148,7 +148,38 @@ def objects(data):
         provider_kind="partner",
         provider_organisation=w.gem_assen,
     )
+    # A programme executed by the bureau and Gemeente Assen (bob registers hours on it;
+    # charlie's Gemeente Emmen has no part in it), with a plan line, a scheme, an applied
+    # trajectory for quiet_co and an hour entry of alice.
+    programme = f.ProgrammeFactory(
+        region=w.region, name="IBDO 2025-2028", organisations=[w.bureau, w.gem_assen]
+    )
+    funder = f.FunderFactory(programme=programme, name="Provincie Drenthe")
+    activity_type = f.ActivityTypeFactory(programme=programme, name="Gesprekken", code="gesprek")
+    f.HourlyRateFactory(programme=programme, organisation=w.bureau, year=2025)
+    scheme = f.SchemeFactory(programme=programme, funder=funder, name="Innovatietraject")
+    plan_line = f.PlanLineFactory(
+        programme=programme,
+        activity_type=activity_type,
+        organisation=w.bureau,
+        funders={funder: (100, 0)},
+    )
+    trajectory = f.TrajectoryFactory(scheme=scheme, company=data.quiet_co)
+    hour_entry = f.HourEntryFactory(
+        programme=programme,
+        user=w.alice,
+        organisation=w.bureau,
+        activity_type=activity_type,
+        company=data.assen_co,
+    )
     named = {
+        "programme": programme,
+        "funder": funder,
+        "activity_type": activity_type,
+        "scheme": scheme,
+        "plan_line": plan_line,
+        "trajectory": trajectory,
+        "hour_entry": hour_entry,
         "instrument": instrument,
         "bureau": w.bureau,
         "assen_co": data.assen_co,

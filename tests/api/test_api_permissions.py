@@ -264,6 +264,11 @@ ENDPOINTS: list[tuple[str, str, dict[str, str], Any, dict[str, int]]] = [
         None,
         expect(204, charlie=403, olga=404),
     ),
+    # programmes: plan
+    # programmes: financing
+    # programmes: realisation
+    # programmes: schemes and trajectories
+    # programmes: hours
 ]
 
 

@@ -220,6 +220,9 @@ def test_merge_moves_every_record_and_leaves_an_audit_entry(world):
         "contact_moments": 1,
         "cases": 1,
         "referrals": 1,
+        "trajectories": 0,
+        "vouchers": 0,
+        "hour_entries": 0,
     }
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils.numberformat import format as number_format
+
+from loket.core import numbers
 
 register = template.Library()
 
@@ -14,12 +14,4 @@ register = template.Library()
 @register.filter
 def euro(value: Any) -> str:
     """Decimal('1234.5') -> '€ 1.234,50' in every language (the data is Dutch); '' for none."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return ""
-    return "€ " + number_format(
-        amount, ",", decimal_pos=2, grouping=3, thousand_sep=".", force_grouping=True
-    )
+    return numbers.euro(value)

@@ -1,0 +1,1 @@
+"""Forms of the programmes pages, one module per area (see ``services``)."""
