@@ -96,7 +96,7 @@ KINDS: dict[str, str | None] = {
     # programmes: financing overview
     # programmes: realisation
     # programmes: schemes and trajectories
-    # programmes: hours
+    # programmes: hours (kinds: hour_entry; a cap override has no page of its own)
 }
 PUBLIC = {"core:health", "set_language"}
 PUBLIC |= {name for name in KINDS if name.startswith("portal:")}  # the public portal

@@ -721,15 +721,6 @@ class HourEntry(RegionalModel):
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
     )
     note = models.CharField(_("notitie"), max_length=500, blank=True)
-    cap_override_reason = models.TextField(_("reden voor overschrijden maximum"), blank=True)
-    cap_override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("maximum overschreden met toestemming van"),
-    )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
 
@@ -745,3 +736,52 @@ class HourEntry(RegionalModel):
 
     def __str__(self) -> str:
         return f"{self.date} {self.hours}"
+
+
+class CapOverride(RegionalModel):
+    """A programme manager's permission to spend more hours on a company than its cap
+    (the scheme's, or the programme's outside trajectories), with the reason."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="cap_overrides",
+        verbose_name=_("programma"),
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.CASCADE,
+        related_name="cap_overrides",
+        verbose_name=_("bedrijf"),
+    )
+    scheme = models.ForeignKey(
+        Scheme,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cap_overrides",
+        verbose_name=_("regeling"),
+        help_text=_("Leeg: het maximum van het programma voor uren buiten een traject."),
+    )
+    extra_hours = models.DecimalField(
+        _("extra uren"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("1000"))],
+    )
+    reason = models.TextField(_("reden"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("toegestaan door"),
+    )
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("toestemming voor extra uren")
+        verbose_name_plural = _("toestemmingen voor extra uren")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"+{self.extra_hours}"
