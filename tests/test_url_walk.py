@@ -95,6 +95,7 @@ KINDS: dict[str, str | None] = {
     # programmes: plan import/export
     # programmes: financing overview
     # programmes: realisation
+    "programmes:realisation": "programme",
     # programmes: schemes and trajectories
     # programmes: hours (kinds: hour_entry; a cap override has no page of its own)
 }

@@ -267,6 +267,13 @@ ENDPOINTS: list[tuple[str, str, dict[str, str], Any, dict[str, int]]] = [
     # programmes: plan
     # programmes: financing
     # programmes: realisation
+    (
+        "GET",
+        "/api/programmes/{programme_id}/realisation",
+        {"programme_id": "programme"},
+        None,
+        expect(200, charlie=404, olga=404),
+    ),
     # programmes: schemes and trajectories
     # programmes: hours
 ]
