@@ -94,6 +94,7 @@ KINDS: dict[str, str | None] = {
     # programmes: plan (programme, funders, rates, activity types, plan lines)
     # programmes: plan import/export
     # programmes: financing overview
+    "programmes:financing": "programme",
     # programmes: realisation
     "programmes:realisation": "programme",
     # programmes: schemes and trajectories

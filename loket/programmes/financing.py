@@ -9,6 +9,12 @@ to the grand total, and the lines' totals to the grand total. Hours are split th
 way to the hundredth. Shares in percent are kept exact (``Decimal`` fractions) and
 rounded only for display. No float anywhere.
 
+A line whose shares add up to less than 100 % (which the plan forms refuse, but an old
+or imported plan may have) leaves the rest of its hours and amount *unassigned*: shown
+as such and reported in ``problems``, so the funders' totals plus the unassigned part
+still add up to the grand total. Shares above 100 % are scaled down to 100 % (and
+reported).
+
 Four queries whatever the size of the plan.
 """
 
@@ -22,6 +28,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from loket.core import numbers
 from loket.programmes.models import (
     CENT,
     HUNDRED,
@@ -34,13 +41,16 @@ from loket.programmes.models import (
     cents,
 )
 
+Rates = dict[int, list[tuple[int, Decimal]]]
+
 
 def split(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = CENT) -> list[Decimal]:
     """``total`` split in proportion to ``weights`` in multiples of ``quantum``, adding up
-    to exactly ``total`` (largest remainder; ties go to the earlier weight)."""
-    weight_sum = sum(weights, ZERO)
+    to exactly ``total`` (largest remainder; ties go to the earlier weight). ``total``
+    must be a multiple of ``quantum``; weights must not be negative."""
     if not weights:
         return []
+    weight_sum = sum(weights, ZERO)
     if weight_sum == 0 or total == 0:
         return [ZERO for _w in weights]
     sign = -1 if total < 0 else 1
@@ -54,10 +64,9 @@ def split(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = CENT) -
     return [sign * part for part in floors]
 
 
-def rate_for(
-    rates: dict[int, list[tuple[int, Decimal]]], organisation_id: int, year: int
-) -> Decimal | None:
-    """The organisation's rate in a year: the one of the latest year not after it."""
+def rate_for(rates: Rates, organisation_id: int, year: int) -> Decimal | None:
+    """The organisation's rate in a year: the one of the latest year not after it
+    (``rates`` as ``load_rates`` gives them, sorted by year)."""
     found = None
     for rate_year, rate in rates.get(organisation_id, ()):
         if rate_year <= year:
@@ -65,8 +74,9 @@ def rate_for(
     return found
 
 
-def load_rates(programme: Programme) -> dict[int, list[tuple[int, Decimal]]]:
-    rates: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+def load_rates(programme: Programme) -> Rates:
+    """organisation id -> [(from year, rate)], sorted by year (one query)."""
+    rates: Rates = defaultdict(list)
     for org_id, year, rate in (
         HourlyRate.objects.filter(programme=programme)
         .order_by("organisation_id", "year")
@@ -97,6 +107,9 @@ class LineFigures:
     rate: Decimal | None
     hours_amount: Decimal
     parts: dict[int, FunderPart]  # funder id -> part (every funder of the programme)
+    # What no funder pays because the shares add up to less than 100 %.
+    unassigned_hours: Decimal = ZERO
+    unassigned_hours_amount: Decimal = ZERO
 
     @property
     def out_of_pocket_incl_vat(self) -> Decimal:
@@ -105,6 +118,10 @@ class LineFigures:
     @property
     def total(self) -> Decimal:
         return self.hours_amount + self.out_of_pocket_incl_vat
+
+    def part_list(self, funders: Sequence[Funder]) -> list[FunderPart]:
+        """The parts in the order of ``funders`` (for templates and reports)."""
+        return [self.parts[f.pk] for f in funders]
 
 
 @dataclass
@@ -132,23 +149,29 @@ class Overview:
     out_of_pocket_incl_vat: Decimal = ZERO
     # What keeps the overview from being complete (a missing rate, shares not 100 %).
     problems: list[str] = field(default_factory=list)
+    # The year the overview is limited to; None: the whole programme period.
+    year: int | None = None
+    unassigned_hours: Decimal = ZERO
+    unassigned_hours_amount: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
         return self.hours_amount + self.out_of_pocket_incl_vat
 
+    @property
+    def has_unassigned(self) -> bool:
+        return bool(self.unassigned_hours or self.unassigned_hours_amount)
+
     def as_dict(self) -> dict[str, Any]:
         """Plain values for JSON: amounts and hours as strings with two decimals,
-        shares as strings with full precision (rounded only for display)."""
+        shares as plain decimal strings with full precision (rounded only for display)."""
 
         def money(value: Decimal) -> str:
             return str(cents(value))
 
-        def share(value: Decimal) -> str:
-            return str(value.normalize()) if value else "0"
-
         return {
             "programme": {"id": self.programme.pk, "name": self.programme.name},
+            "year": self.year,
             "funders": [{"id": f.pk, "name": f.name, "kind": f.kind} for f in self.funders],
             "lines": [
                 {
@@ -158,16 +181,20 @@ class Overview:
                     "organisation": lf.line.organisation.name,
                     "description": lf.line.description,
                     "count": lf.line.count,
+                    "hours_per_unit": _optional(lf.line.hours_per_unit),
+                    "fixed_hours": _optional(lf.line.fixed_hours),
                     "scheme": lf.line.scheme.name if lf.line.scheme is not None else None,
                     "hours": money(lf.hours),
-                    "rate": money(lf.rate) if lf.rate is not None else None,
+                    "rate": _optional(lf.rate),
                     "hours_amount": money(lf.hours_amount),
                     "out_of_pocket_incl_vat": money(lf.out_of_pocket_incl_vat),
                     "total": money(lf.total),
+                    "unassigned_hours": money(lf.unassigned_hours),
+                    "unassigned_hours_amount": money(lf.unassigned_hours_amount),
                     "funders": [
                         {
                             "funder_id": funder_id,
-                            "hours_share": share(part.hours_share),
+                            "hours_share": plain(part.hours_share),
                             "hours": money(part.hours),
                             "hours_amount": money(part.hours_amount),
                             "out_of_pocket_incl_vat": money(part.out_of_pocket_incl_vat),
@@ -184,10 +211,10 @@ class Overview:
                     "name": ft.funder.name,
                     "hours": money(ft.hours),
                     "hours_amount": money(ft.hours_amount),
-                    "hours_share": share(ft.hours_share),
+                    "hours_share": plain(ft.hours_share),
                     "out_of_pocket_incl_vat": money(ft.out_of_pocket_incl_vat),
                     "total": money(ft.total),
-                    "total_share": share(ft.total_share),
+                    "total_share": plain(ft.total_share),
                 }
                 for ft in self.per_funder
             ],
@@ -196,9 +223,22 @@ class Overview:
                 "hours_amount": money(self.hours_amount),
                 "out_of_pocket_incl_vat": money(self.out_of_pocket_incl_vat),
                 "total": money(self.total),
+                "unassigned_hours": money(self.unassigned_hours),
+                "unassigned_hours_amount": money(self.unassigned_hours_amount),
             },
             "problems": list(self.problems),
         }
+
+
+def plain(value: Decimal) -> str:
+    """A decimal as a plain string without trailing zeros: 100, 33.3333..., never 1E+2."""
+    if not value:
+        return "0"
+    return f"{value.normalize():f}"
+
+
+def _optional(value: Decimal | None) -> str | None:
+    return None if value is None else str(cents(value))
 
 
 def _percent_of(part: Decimal, whole: Decimal) -> Decimal:
@@ -207,9 +247,21 @@ def _percent_of(part: Decimal, whole: Decimal) -> Decimal:
     return part * HUNDRED / whole
 
 
+class _Problems:
+    """Problems in the order found, each once."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, message: str) -> None:
+        if message not in self.items:
+            self.items.append(message)
+
+
 def overview(programme: Programme, year: int | None = None) -> Overview:
     """The financing overview of the programme's plan (of one year, if given)."""
     funders = list(Funder.objects.filter(programme=programme).order_by("position", "name", "pk"))
+    funder_ids = {f.pk for f in funders}
     own_funder = next((f for f in funders if f.kind == Funder.Kind.COMPANIES), None)
     rates = load_rates(programme)
     lines_qs = (
@@ -217,32 +269,39 @@ def overview(programme: Programme, year: int | None = None) -> Overview:
         .select_related("activity_type", "organisation", "scheme")
         .order_by("year", "position", "pk")
     )
+    fundings_qs = PlanLineFunding.objects.filter(line__programme=programme)
     if year is not None:
         lines_qs = lines_qs.filter(year=year)
+        fundings_qs = fundings_qs.filter(line__year=year)
     lines = list(lines_qs)
     fundings: dict[int, dict[int, PlanLineFunding]] = defaultdict(dict)
-    for funding in PlanLineFunding.objects.filter(line__in=[ln.pk for ln in lines]):
+    for funding in fundings_qs:
         fundings[funding.line_id][funding.funder_id] = funding
 
-    result = Overview(programme=programme, funders=funders, lines=[], per_funder=[])
+    problems = _Problems()
+    result = Overview(programme=programme, funders=funders, lines=[], per_funder=[], year=year)
     totals = {f.pk: FunderTotals(funder=f) for f in funders}
     for line in lines:
         hours = line.hours
         rate = rate_for(rates, line.organisation_id, line.year)
         if rate is None and hours > 0:
-            result.problems.append(
+            problems.add(
                 _("Geen uurtarief voor %(organisation)s in %(year)s.")
                 % {"organisation": line.organisation.name, "year": line.year}
             )
         hours_amount = cents(hours * rate) if rate is not None else ZERO
         own = fundings.get(line.pk, {})
         shares = [own[f.pk].hours_share if f.pk in own else ZERO for f in funders]
-        if hours > 0 and sum(shares, ZERO) != HUNDRED:
-            result.problems.append(
-                _("%(line)s: de aandelen in de uren tellen niet op tot 100 %%.") % {"line": line}
+        share_sum = sum(shares, ZERO)
+        if hours > 0 and share_sum != HUNDRED:
+            problems.add(
+                _("%(line)s: de aandelen in de uren tellen op tot %(total)s in plaats van 100 %%.")
+                % {"line": line, "total": numbers.percent(share_sum, 2)}
             )
-        hour_parts = split(hours, shares)
-        amount_parts = split(hours_amount, shares)
+        # Below 100 %: the rest is nobody's (the last weight); above: scaled to 100 %.
+        weights = [*shares, HUNDRED - share_sum if share_sum < HUNDRED else ZERO]
+        hour_parts = split(hours, weights)
+        amount_parts = split(hours_amount, weights)
         parts: dict[int, FunderPart] = {}
         for i, funder in enumerate(funders):
             entered = own.get(funder.pk)
@@ -262,24 +321,37 @@ def overview(programme: Programme, year: int | None = None) -> Overview:
             funder_totals.hours += hour_parts[i]
             funder_totals.hours_amount += amount_parts[i]
             funder_totals.out_of_pocket_incl_vat += out
-        if (
-            line.scheme is not None
-            and own_funder is None
-            and line.scheme.own_contribution > 0
-            and line.count > 0
-        ):
-            result.problems.append(
-                _(
-                    "%(line)s: de eigen bijdragen van de regeling tellen niet mee, want het "
-                    "programma heeft geen financier voor eigen bijdragen."
+        if line.scheme is not None and line.count > 0:
+            if line.scheme.funder_id not in funder_ids and line.scheme.max_granted > 0:
+                problems.add(
+                    _(
+                        "%(line)s: de financier van regeling %(scheme)s hoort niet bij dit "
+                        "programma; de toekenningen tellen niet mee."
+                    )
+                    % {"line": line, "scheme": line.scheme.name}
                 )
-                % {"line": line}
-            )
-        result.lines.append(
-            LineFigures(line=line, hours=hours, rate=rate, hours_amount=hours_amount, parts=parts)
+            if own_funder is None and line.scheme.own_contribution > 0:
+                problems.add(
+                    _(
+                        "%(line)s: de eigen bijdragen van de regeling tellen niet mee, want "
+                        "het programma heeft geen financier voor eigen bijdragen."
+                    )
+                    % {"line": line}
+                )
+        figures = LineFigures(
+            line=line,
+            hours=hours,
+            rate=rate,
+            hours_amount=hours_amount,
+            parts=parts,
+            unassigned_hours=hour_parts[-1],
+            unassigned_hours_amount=amount_parts[-1],
         )
+        result.lines.append(figures)
         result.hours += hours
         result.hours_amount += hours_amount
+        result.unassigned_hours += figures.unassigned_hours
+        result.unassigned_hours_amount += figures.unassigned_hours_amount
     result.out_of_pocket_incl_vat = sum((t.out_of_pocket_incl_vat for t in totals.values()), ZERO)
     grand_total = result.total
     for funder in funders:
@@ -287,4 +359,5 @@ def overview(programme: Programme, year: int | None = None) -> Overview:
         funder_totals.hours_share = _percent_of(funder_totals.hours, result.hours)
         funder_totals.total_share = _percent_of(funder_totals.total, grand_total)
         result.per_funder.append(funder_totals)
+    result.problems = problems.items
     return result

@@ -266,6 +266,13 @@ ENDPOINTS: list[tuple[str, str, dict[str, str], Any, dict[str, int]]] = [
     ),
     # programmes: plan
     # programmes: financing
+    (
+        "GET",
+        "/api/programmes/{programme_id}/financing",
+        {"programme_id": "programme"},
+        None,
+        expect(200, charlie=404, olga=404),
+    ),
     # programmes: realisation
     (
         "GET",
