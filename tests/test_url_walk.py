@@ -92,6 +92,22 @@ KINDS: dict[str, str | None] = {
     "portal:ask": None,
     "portal:thanks": None,
     # programmes: plan (programme, funders, rates, activity types, plan lines)
+    "programmes:programme_list": None,
+    "programmes:programme_create": None,
+    "programmes:programme_detail": "programme",
+    "programmes:programme_edit": "programme",
+    "programmes:funder_create": "programme",
+    "programmes:funder_edit": "funder",
+    "programmes:funder_delete": "funder",
+    "programmes:rate_create": "programme",
+    "programmes:rate_edit": "rate",
+    "programmes:rate_delete": "rate",
+    "programmes:activity_type_create": "programme",
+    "programmes:activity_type_edit": "activity_type",
+    "programmes:activity_type_delete": "activity_type",
+    "programmes:plan_line_create": "programme",
+    "programmes:plan_line_edit": "plan_line",
+    "programmes:plan_line_delete": "plan_line",
     # programmes: plan import/export
     # programmes: financing overview
     "programmes:financing": "programme",
