@@ -37,6 +37,7 @@ from loket.demo.assignment import load_rules
 from loket.demo.build_casework import History
 from loket.demo.catalogue import flush_shared, load_catalogue
 from loket.demo.people import create_cast
+from loket.demo.programmes import flush_programmes, load_programme
 
 REGION_SLUG = "drenthe"
 REGION_NAME = "Drenthe"
@@ -163,6 +164,11 @@ def generate(
         counts["instruments"] = load_catalogue(region, cast, timezone.localdate(now))
         counts["assignment_rules"] = load_rules(region, municipalities, cast, history.territory)
         timings["catalogue"] = time.perf_counter() - mark
+        # The programme: plan, schemes, trajectories, vouchers and a year of hours.
+        mark = time.perf_counter()
+        programme = load_programme(region, today=timezone.localdate(now), seed=seed)
+        counts.update({f"programme_{k}": v for k, v in programme.items()})
+        timings["programme"] = time.perf_counter() - mark
     if rebuild_index:
         mark = time.perf_counter()
         from loket.companies.search import rebuild_search_index
@@ -213,6 +219,8 @@ def flush() -> None:
         user_ids = set(
             Membership.objects.filter(organisation__region=region).values_list("user_id", flat=True)
         )
+        # Programmes first: their trajectories and hours protect companies and users.
+        flush_programmes(region)
         # The big tables first (Django cascades to whatever other apps attach to them).
         Referral.objects.filter(region=region).delete()
         ContactMoment.objects.filter(region=region).delete()

@@ -12,9 +12,14 @@ from urllib.parse import quote, urlencode
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
 
-from loket.demo.generator import Scale, demo_allowed, flush, generate, is_loaded
+from loket.core.models import Region
+from loket.demo.generator import REGION_SLUG, Scale, demo_allowed, flush, generate, is_loaded
 from loket.demo.people import CREDENTIALS, DEMO_PASSWORD, DEMO_TOTP_SECRET
+from loket.demo.programmes import existing_programme, load_programme
+from loket.demo.programmes import summary as programme_summary
 
 
 def totp_uri(email: str) -> str:
@@ -72,6 +77,7 @@ class Command(BaseCommand):
         if is_loaded() and not options["flush"]:
             if options["skip_if_loaded"]:
                 self.stdout.write("Demo is al geladen / demo already loaded.")
+                self.top_up(options["seed"])
                 self.print_credentials()
                 return
             raise CommandError(
@@ -102,10 +108,29 @@ class Command(BaseCommand):
                 f"{_n(c['assignment_rules'])} toewijzingsregels."
             )
         )
+        self.stdout.write(
+            programme_summary(
+                {
+                    k.removeprefix("programme_"): v
+                    for k, v in c.items()
+                    if k.startswith("programme_")
+                }
+            )
+        )
         if options["verbosity"] >= 2:
             steps = ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items())
             self.stdout.write(f"Stappen / steps: {steps}")
         self.print_credentials()
+
+    def top_up(self, seed: int) -> None:
+        """A demo loaded before the programme part existed gets its programme now."""
+        region = Region.objects.filter(slug=REGION_SLUG).first()
+        if region is None or existing_programme(region) is not None:
+            return
+        with transaction.atomic():
+            counts = load_programme(region, today=timezone.localdate(), seed=seed)
+        if counts:
+            self.stdout.write(self.style.SUCCESS(programme_summary(counts)))
 
     def print_credentials(self) -> None:
         out = self.stdout
