@@ -1,5 +1,5 @@
 """Programmes and their plan: the programme itself, funders, hourly rates, activity
-types and plan lines with their split over funders.
+types and plan lines with their split over funders (``plan_lines``, re-exported here).
 
 Every change goes through here: the permission check (programme managers and
 administrators of the region, ``queries.can_edit_plan``), validation of the whole record
@@ -12,14 +12,11 @@ split of a plan line over its funders is keyed ``"fundings"``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -27,10 +24,8 @@ from django.utils.translation import gettext as _
 from loket.accounts.models import Organisation
 from loket.core import audit
 from loket.core.models import AuditEvent, Region
-from loket.core.numbers import percent
 from loket.core.permissions import require, scope_of
 from loket.programmes.models import (
-    ZERO,
     ActivityType,
     Funder,
     HourEntry,
@@ -39,26 +34,62 @@ from loket.programmes.models import (
     PlanLineFunding,
     Programme,
     Scheme,
-    check_shares,
 )
 from loket.programmes.queries import can_edit_plan
+from loket.programmes.services.plan_common import (
+    Errors,
+    add_error,
+    changes_between,
+    model_errors,
+    raise_errors,
+    set_fields,
+    writing,
+)
+from loket.programmes.services.plan_lines import (
+    FUNDINGS,
+    PLAN_LINE_FIELDS,
+    FundingInput,
+    check_plan_line,
+    create_plan_line,
+    delete_plan_line,
+    update_plan_line,
+)
+
+__all__ = [
+    "ACTIVITY_TYPE_FIELDS",
+    "FUNDER_FIELDS",
+    "FUNDINGS",
+    "PLAN_LINE_FIELDS",
+    "PROGRAMME_FIELDS",
+    "RATE_FIELDS",
+    "STANDARD_ACTIVITY_TYPES",
+    "FundingInput",
+    "activity_type_delete_blockers",
+    "add_standard_activity_types",
+    "can_create_programme",
+    "check_plan_line",
+    "creatable_regions",
+    "create_activity_type",
+    "create_funder",
+    "create_plan_line",
+    "create_programme",
+    "create_rate",
+    "delete_activity_type",
+    "delete_funder",
+    "delete_plan_line",
+    "delete_rate",
+    "funder_delete_blockers",
+    "update_activity_type",
+    "update_funder",
+    "update_plan_line",
+    "update_programme",
+    "update_rate",
+]
 
 PROGRAMME_FIELDS = ("name", "description", "starts_on", "ends_on", "hours_cap_per_company")
 FUNDER_FIELDS = ("name", "kind", "position")
 RATE_FIELDS = ("organisation", "year", "rate")
 ACTIVITY_TYPE_FIELDS = ("name", "code", "default_hours_per_unit", "position")
-PLAN_LINE_FIELDS = (
-    "year",
-    "activity_type",
-    "organisation",
-    "description",
-    "count",
-    "hours_per_unit",
-    "fixed_hours",
-    "scheme",
-    "position",
-)
-FUNDINGS = "fundings"  # the error key of a plan line's split over funders
 
 # The activity types of a typical two-year plan, with their hour norm per unit
 # (BRIEF.md): a new programme starts with these unless the creator declines.
@@ -74,16 +105,6 @@ STANDARD_ACTIVITY_TYPES: tuple[tuple[str, str, Decimal | None], ...] = (
     ("evaluatie", "Evaluatie", Decimal("4.00")),
     ("marketing", "Marketing", None),
 )
-
-
-@dataclass(frozen=True)
-class FundingInput:
-    """A funder's part of a plan line as entered: a share of the hours in percent and
-    out-of-pocket costs including VAT."""
-
-    funder: Funder
-    hours_share: Decimal = ZERO
-    out_of_pocket_incl_vat: Decimal = ZERO
 
 
 # --- permissions ---------------------------------------------------------------------
@@ -103,70 +124,6 @@ def creatable_regions(actor: Any) -> list[Region]:
     ]
 
 
-# --- validation helpers --------------------------------------------------------------
-
-Errors = dict[str, list[str]]
-
-
-def _add(errors: Errors, field: str, message: str) -> None:
-    messages = errors.setdefault(field, [])
-    if message not in messages:
-        messages.append(message)
-
-
-def _clean(obj: models.Model, constraint_fields: Mapping[str, str]) -> Errors:
-    """The model's own validation as {field: [messages]}; a named constraint's message
-    goes to the field it is about instead of the whole record."""
-    errors: Errors = {}
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        by_message = {
-            str(c.violation_error_message): constraint_fields[c.name]
-            for c in obj._meta.constraints
-            if c.name in constraint_fields and c.violation_error_message
-        }
-        for field, messages in exc.message_dict.items():
-            for message in messages:
-                target = by_message.get(message, field) if field == NON_FIELD_ERRORS else field
-                _add(errors, target, message)
-    return errors
-
-
-def _raise(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _set(obj: models.Model, data: Mapping[str, Any], allowed: Sequence[str]) -> None:
-    for key, value in data.items():
-        if key not in allowed:
-            raise ValueError(f"Unknown field for {type(obj).__name__}: {key}")
-        if isinstance(value, str):
-            value = value.strip()
-        setattr(obj, key, value)
-
-
-@contextmanager
-def _writing() -> Iterator[None]:
-    """One transaction; a unique constraint that a simultaneous change violated after
-    validation passed becomes a message instead of a server error."""
-    try:
-        with transaction.atomic():
-            yield
-    except IntegrityError:
-        raise ValidationError(
-            _(
-                "Iemand anders wijzigde tegelijk hetzelfde; laad de pagina opnieuw en "
-                "probeer het nog eens."
-            )
-        ) from None
-
-
-def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    return audit.diff(dict(before), dict(after))
-
-
 # --- programmes ----------------------------------------------------------------------
 
 
@@ -175,7 +132,7 @@ def _check_organisations(
 ) -> None:
     foreign = [o for o in organisations if o.region_id != programme.region_id]
     if foreign:
-        _add(
+        add_error(
             errors,
             "organisations",
             _("%(names)s werkt niet in de regio van het programma.")
@@ -202,7 +159,7 @@ def _in_use_outside(programme: Programme, errors: Errors) -> None:
         )
     )
     if years:
-        _add(
+        add_error(
             errors,
             "starts_on" if years[0] < first else "ends_on",
             _(
@@ -215,7 +172,7 @@ def _in_use_outside(programme: Programme, errors: Errors) -> None:
         Q(date__lt=programme.starts_on) | Q(date__gt=programme.ends_on)
     )
     if hours_outside.exists():
-        _add(
+        add_error(
             errors,
             "ends_on",
             _("Er zijn uren geschreven buiten de nieuwe looptijd; die moeten erbinnen blijven."),
@@ -253,7 +210,7 @@ def _organisations_in_use(
         names = (
             Organisation.objects.filter(pk__in=used).order_by("name").values_list("name", flat=True)
         )
-        _add(
+        add_error(
             errors,
             "organisations",
             _(
@@ -303,14 +260,14 @@ def create_programme(
     with the standard activity types unless ``standard_activity_types`` is off."""
     require(can_create_programme(actor, region.pk))
     programme = Programme(region=region)
-    _set(programme, data, PROGRAMME_FIELDS)
+    set_fields(programme, data, PROGRAMME_FIELDS)
     orgs = list(organisations)
-    errors = _clean(
+    errors = model_errors(
         programme, {"programme_unique_name": "name", "programme_period_in_order": "ends_on"}
     )
     _check_organisations(programme, orgs, errors)
-    _raise(errors)
-    with _writing():
+    raise_errors(errors)
+    with writing():
         programme.save()
         programme.organisations.set(orgs)
         types = add_standard_activity_types(programme) if standard_activity_types else []
@@ -335,8 +292,8 @@ def update_programme(
     with plan lines, rates or hours stays."""
     require(can_edit_plan(actor, programme))
     before = _programme_snapshot(programme)
-    _set(programme, data, PROGRAMME_FIELDS)
-    errors = _clean(
+    set_fields(programme, data, PROGRAMME_FIELDS)
+    errors = model_errors(
         programme, {"programme_unique_name": "name", "programme_period_in_order": "ends_on"}
     )
     orgs = list(organisations) if organisations is not None else None
@@ -347,14 +304,14 @@ def update_programme(
         _in_use_outside(programme, errors)
     if errors:
         programme.refresh_from_db()
-        _raise(errors)
-    with _writing():
+        raise_errors(errors)
+    with writing():
         programme.save()
         if orgs is not None:
             programme.organisations.set(orgs)
             if hasattr(programme, "_loket_org_ids"):
                 del programme._loket_org_ids
-        changes = _changes(before, _programme_snapshot(programme))
+        changes = changes_between(before, _programme_snapshot(programme))
         if changes:
             audit.record(actor, AuditEvent.Action.CHANGE, programme, changes=changes)
     return programme
@@ -368,12 +325,12 @@ FUNDER_CONSTRAINTS = {"funder_unique_name": "name", "funder_one_own_contribution
 def create_funder(actor: Any, programme: Programme, data: Mapping[str, Any]) -> Funder:
     require(can_edit_plan(actor, programme))
     funder = Funder(programme=programme, region_id=programme.region_id)
-    _set(funder, data, FUNDER_FIELDS)
+    set_fields(funder, data, FUNDER_FIELDS)
     if "position" not in data:
         last = Funder.objects.filter(programme=programme).aggregate(m=Max("position"))["m"]
         funder.position = (last or 0) + 10
-    _raise(_clean(funder, FUNDER_CONSTRAINTS))
-    with _writing():
+    raise_errors(model_errors(funder, FUNDER_CONSTRAINTS))
+    with writing():
         funder.save()
         audit.record(actor, AuditEvent.Action.CREATE, funder, changes=audit.snapshot(funder))
     return funder
@@ -382,14 +339,14 @@ def create_funder(actor: Any, programme: Programme, data: Mapping[str, Any]) -> 
 def update_funder(actor: Any, funder: Funder, data: Mapping[str, Any]) -> Funder:
     require(can_edit_plan(actor, funder.programme))
     before = audit.snapshot(funder)
-    _set(funder, data, FUNDER_FIELDS)
-    errors = _clean(funder, FUNDER_CONSTRAINTS)
+    set_fields(funder, data, FUNDER_FIELDS)
+    errors = model_errors(funder, FUNDER_CONSTRAINTS)
     if errors:
         funder.refresh_from_db()
-        _raise(errors)
-    with _writing():
+        raise_errors(errors)
+    with writing():
         funder.save()
-        changes = _changes(before, audit.snapshot(funder))
+        changes = changes_between(before, audit.snapshot(funder))
         if changes:
             audit.record(actor, AuditEvent.Action.CHANGE, funder, changes=changes)
     return funder
@@ -421,7 +378,7 @@ def delete_funder(actor: Any, funder: Funder) -> None:
     reasons = funder_delete_blockers(funder)
     if reasons:
         raise ValidationError(reasons)
-    with _writing():
+    with writing():
         audit.record(actor, AuditEvent.Action.DELETE, funder, changes=audit.snapshot(funder))
         funder.delete()
 
@@ -434,9 +391,9 @@ def _check_rate(rate: HourlyRate, errors: Errors) -> None:
     if rate.organisation_id is not None and rate.organisation_id not in set(
         programme.organisations.values_list("pk", flat=True)
     ):
-        _add(errors, "organisation", _("Deze organisatie voert het programma niet uit."))
+        add_error(errors, "organisation", _("Deze organisatie voert het programma niet uit."))
     if rate.year and "year" not in errors and rate.year not in programme.years:
-        _add(
+        add_error(
             errors,
             "year",
             _("Kies een jaar binnen de looptijd van het programma (%(first)s-%(last)s).")
@@ -448,11 +405,11 @@ def create_rate(actor: Any, programme: Programme, data: Mapping[str, Any]) -> Ho
     """An executing organisation's hourly rate from a year on (until a later year's)."""
     require(can_edit_plan(actor, programme))
     rate = HourlyRate(programme=programme, region_id=programme.region_id)
-    _set(rate, data, RATE_FIELDS)
-    errors = _clean(rate, {"rate_unique_year": "year"})
+    set_fields(rate, data, RATE_FIELDS)
+    errors = model_errors(rate, {"rate_unique_year": "year"})
     _check_rate(rate, errors)
-    _raise(errors)
-    with _writing():
+    raise_errors(errors)
+    with writing():
         rate.save()
         audit.record(actor, AuditEvent.Action.CREATE, rate, changes=audit.snapshot(rate))
     return rate
@@ -461,15 +418,15 @@ def create_rate(actor: Any, programme: Programme, data: Mapping[str, Any]) -> Ho
 def update_rate(actor: Any, rate: HourlyRate, data: Mapping[str, Any]) -> HourlyRate:
     require(can_edit_plan(actor, rate.programme))
     before = audit.snapshot(rate)
-    _set(rate, data, RATE_FIELDS)
-    errors = _clean(rate, {"rate_unique_year": "year"})
+    set_fields(rate, data, RATE_FIELDS)
+    errors = model_errors(rate, {"rate_unique_year": "year"})
     _check_rate(rate, errors)
     if errors:
         rate.refresh_from_db()
-        _raise(errors)
-    with _writing():
+        raise_errors(errors)
+    with writing():
         rate.save()
-        changes = _changes(before, audit.snapshot(rate))
+        changes = changes_between(before, audit.snapshot(rate))
         if changes:
             audit.record(actor, AuditEvent.Action.CHANGE, rate, changes=changes)
     return rate
@@ -479,7 +436,7 @@ def delete_rate(actor: Any, rate: HourlyRate) -> None:
     """Plan lines of that organisation then use the rate of an earlier year (or have
     none: the financing overview says so)."""
     require(can_edit_plan(actor, rate.programme))
-    with _writing():
+    with writing():
         audit.record(actor, AuditEvent.Action.DELETE, rate, changes=audit.snapshot(rate))
         rate.delete()
 
@@ -509,14 +466,14 @@ def create_activity_type(actor: Any, programme: Programme, data: Mapping[str, An
     """A new activity type; without a code one is made from the name."""
     require(can_edit_plan(actor, programme))
     activity_type = ActivityType(programme=programme, region_id=programme.region_id)
-    _set(activity_type, data, ACTIVITY_TYPE_FIELDS)
+    set_fields(activity_type, data, ACTIVITY_TYPE_FIELDS)
     if not activity_type.code and activity_type.name:
         activity_type.code = _free_code(programme, activity_type.name, None)
     if "position" not in data or data.get("position") is None:
         last = ActivityType.objects.filter(programme=programme).aggregate(m=Max("position"))["m"]
         activity_type.position = (last or 0) + 10
-    _raise(_clean(activity_type, ACTIVITY_TYPE_CONSTRAINTS))
-    with _writing():
+    raise_errors(model_errors(activity_type, ACTIVITY_TYPE_CONSTRAINTS))
+    with writing():
         activity_type.save()
         audit.record(
             actor, AuditEvent.Action.CREATE, activity_type, changes=audit.snapshot(activity_type)
@@ -529,20 +486,20 @@ def update_activity_type(
 ) -> ActivityType:
     require(can_edit_plan(actor, activity_type.programme))
     before = audit.snapshot(activity_type)
-    _set(activity_type, data, ACTIVITY_TYPE_FIELDS)
+    set_fields(activity_type, data, ACTIVITY_TYPE_FIELDS)
     if not activity_type.code and activity_type.name:
         activity_type.code = _free_code(
             activity_type.programme, activity_type.name, activity_type.pk
         )
     if activity_type.position is None:
         activity_type.position = before.get("position") or 0
-    errors = _clean(activity_type, ACTIVITY_TYPE_CONSTRAINTS)
+    errors = model_errors(activity_type, ACTIVITY_TYPE_CONSTRAINTS)
     if errors:
         activity_type.refresh_from_db()
-        _raise(errors)
-    with _writing():
+        raise_errors(errors)
+    with writing():
         activity_type.save()
-        changes = _changes(before, audit.snapshot(activity_type))
+        changes = changes_between(before, audit.snapshot(activity_type))
         if changes:
             audit.record(actor, AuditEvent.Action.CHANGE, activity_type, changes=changes)
     return activity_type
@@ -574,149 +531,8 @@ def delete_activity_type(actor: Any, activity_type: ActivityType) -> None:
     reasons = activity_type_delete_blockers(activity_type)
     if reasons:
         raise ValidationError(reasons)
-    with _writing():
+    with writing():
         audit.record(
             actor, AuditEvent.Action.DELETE, activity_type, changes=audit.snapshot(activity_type)
         )
         activity_type.delete()
-
-
-# --- plan lines ----------------------------------------------------------------------
-
-PLAN_LINE_CONSTRAINTS = {
-    "plan_line_unique": "activity_type",
-    "plan_line_one_kind_of_hours": "fixed_hours",
-}
-
-
-def check_plan_line(line: PlanLine, fundings: Sequence[FundingInput]) -> Errors:
-    """Every rule a plan line and its split over funders must meet, as {field:
-    [messages]} (the split under ``"fundings"``); {} when it is valid. Writes nothing:
-    the plan import runs it on every row before it saves any."""
-    programme = line.programme
-    errors = _clean(line, PLAN_LINE_CONSTRAINTS)
-    executing = set(programme.organisations.values_list("pk", flat=True))
-    if "organisation" not in errors and line.organisation_id not in (None, *executing):
-        _add(errors, "organisation", _("Deze organisatie voert het programma niet uit."))
-    seen: set[int] = set()
-    for funding in fundings:
-        if funding.funder.programme_id != programme.pk:
-            _add(
-                errors,
-                FUNDINGS,
-                _("%(funder)s is geen financier van dit programma.")
-                % {"funder": funding.funder.name},
-            )
-        if funding.funder.pk in seen:
-            _add(
-                errors,
-                FUNDINGS,
-                _("%(funder)s staat twee keer in de verdeling.") % {"funder": funding.funder.name},
-            )
-        seen.add(funding.funder.pk)
-        if not ZERO <= funding.hours_share <= Decimal("100"):
-            _add(errors, FUNDINGS, _("Een aandeel ligt tussen 0 en 100 %."))
-        if funding.out_of_pocket_incl_vat < 0:
-            _add(errors, FUNDINGS, _("Out-of-pocketkosten zijn niet negatief."))
-    if not any(key in errors for key in ("count", "hours_per_unit", "fixed_hours")):
-        shares = [f.hours_share for f in fundings]
-        if check_shares(shares, line.hours):
-            # The rule is the model's; the total is written the Dutch way (66,66 %).
-            _add(
-                errors,
-                FUNDINGS,
-                _("De aandelen in de uren tellen op tot %(total)s in plaats van 100 %%.")
-                % {"total": percent(sum(shares, ZERO), 2)},
-            )
-    return errors
-
-
-def _fill_norm(line: PlanLine) -> None:
-    """No norm and no fixed hours: the activity type's standard norm per unit."""
-    if (
-        line.hours_per_unit is None
-        and line.fixed_hours is None
-        and line.activity_type_id is not None
-        and line.activity_type.programme_id == line.programme_id
-    ):
-        line.hours_per_unit = line.activity_type.default_hours_per_unit
-
-
-def _line_snapshot(line: PlanLine) -> dict[str, Any]:
-    data = audit.snapshot(line, PLAN_LINE_FIELDS)
-    data[FUNDINGS] = (
-        sorted(
-            f"{f.funder_id}:{f.hours_share}:{f.out_of_pocket_incl_vat}"
-            for f in PlanLineFunding.objects.filter(line=line)
-        )
-        if line.pk
-        else []
-    )
-    return data
-
-
-def _save_fundings(line: PlanLine, fundings: Sequence[FundingInput]) -> None:
-    """The line's split becomes exactly ``fundings``; parts of nothing are not kept."""
-    wanted = {
-        f.funder.pk: f for f in fundings if f.hours_share != 0 or f.out_of_pocket_incl_vat != 0
-    }
-    PlanLineFunding.objects.filter(line=line).exclude(funder_id__in=list(wanted)).delete()
-    existing = {f.funder_id: f for f in PlanLineFunding.objects.filter(line=line)}
-    for funder_id, part in wanted.items():
-        row = existing.get(funder_id) or PlanLineFunding(
-            line=line, funder_id=funder_id, region_id=line.region_id
-        )
-        row.hours_share = part.hours_share
-        row.out_of_pocket_incl_vat = part.out_of_pocket_incl_vat
-        row.save()
-
-
-def create_plan_line(
-    actor: Any,
-    programme: Programme,
-    data: Mapping[str, Any],
-    fundings: Sequence[FundingInput] = (),
-) -> PlanLine:
-    """A plan line with its split over funders. Without a norm or fixed hours the line
-    takes the activity type's standard norm."""
-    require(can_edit_plan(actor, programme))
-    line = PlanLine(programme=programme, region_id=programme.region_id)
-    _set(line, data, PLAN_LINE_FIELDS)
-    _fill_norm(line)
-    _raise(check_plan_line(line, fundings))
-    with _writing():
-        line.save()
-        _save_fundings(line, fundings)
-        audit.record(actor, AuditEvent.Action.CREATE, line, changes=_line_snapshot(line))
-    return line
-
-
-def update_plan_line(
-    actor: Any,
-    line: PlanLine,
-    data: Mapping[str, Any],
-    fundings: Sequence[FundingInput],
-) -> PlanLine:
-    """Change a plan line; ``fundings`` is its whole new split over funders."""
-    require(can_edit_plan(actor, line.programme))
-    before = _line_snapshot(line)
-    _set(line, data, PLAN_LINE_FIELDS)
-    _fill_norm(line)
-    errors = check_plan_line(line, fundings)
-    if errors:
-        line.refresh_from_db()
-        _raise(errors)
-    with _writing():
-        line.save()
-        _save_fundings(line, fundings)
-        changes = _changes(before, _line_snapshot(line))
-        if changes:
-            audit.record(actor, AuditEvent.Action.CHANGE, line, changes=changes)
-    return line
-
-
-def delete_plan_line(actor: Any, line: PlanLine) -> None:
-    require(can_edit_plan(actor, line.programme))
-    with _writing():
-        audit.record(actor, AuditEvent.Action.DELETE, line, changes=_line_snapshot(line))
-        line.delete()
