@@ -442,3 +442,37 @@ def test_the_list_runs_a_constant_number_of_queries(world, login, django_assert_
         f.ProgrammeFactory(region=world.region, organisations=[world.bureau, world.gem_assen])
     with django_assert_num_queries(len(small)):
         assert client.get(url).status_code == 200
+
+
+def test_a_manager_of_two_regions_chooses_the_region(world, login):
+    f.MembershipFactory(user=world.pam, organisation=world.twente_bureau, role="programme_manager")
+    client = login(world.pam)
+    url = reverse("programmes:programme_create")
+    page = client.get(url).content.decode()
+    assert '<select name="region"' in page
+    assert "Programmabureau Twente (Twente)" in page
+    response = client.post(
+        url,
+        {
+            "region": str(world.region.pk),
+            "name": "Grensoverschrijdend",
+            "starts_on": "2025-01-01",
+            "ends_on": "2025-12-31",
+            "organisations": [str(world.bureau.pk), str(world.twente_bureau.pk)],
+        },
+    )
+    assert response.status_code == 422
+    assert "Programmabureau Twente" in response.context["form"].errors["organisations"][0]
+    assert not Programme.objects.exists()
+    response = client.post(
+        url,
+        {
+            "region": str(world.other_region.pk),
+            "name": "Twente Onderneemt",
+            "starts_on": "2025-01-01",
+            "ends_on": "2025-12-31",
+            "organisations": [str(world.twente_bureau.pk)],
+        },
+    )
+    assert response.status_code == 302
+    assert Programme.objects.get().region == world.other_region
