@@ -113,6 +113,10 @@ def to_xlsx(report: Report) -> bytes:
         "over": PatternFill("solid", fgColor="F8D7DA"),
         "under": PatternFill("solid", fgColor="FFF3CD"),
     }
+    words = {
+        "over": _("overschreden").replace('"', ""),
+        "under": _("achter").replace('"', ""),
+    }
     used: set[str] = set()
     for table in report.tables:
         name = _sheet_name(table.title, used)
@@ -130,12 +134,12 @@ def to_xlsx(report: Report) -> bytes:
             cells = [_cell(v) for v in row]
             sheet.append([_xlsx_value(c) for c in cells])
             for target, source in zip(sheet[sheet.max_row], cells, strict=False):
-                if source.kind == "money":
-                    target.number_format = "€ #,##0.00"
-                elif source.kind == "hours":
-                    target.number_format = "#,##0.00"
-                elif source.kind == "percent":
-                    target.number_format = "0.0%"
+                number_format = _XLSX_FORMATS.get(source.kind)
+                if number_format and source.emphasis in words:
+                    # The word as well as the colour (never colour alone).
+                    number_format = f'{number_format}" ({words[source.emphasis]})"'
+                if number_format:
+                    target.number_format = number_format
                 if is_total or source.emphasis == "total":
                     target.font = bold
                 if source.emphasis in fills:
@@ -155,6 +159,9 @@ def to_xlsx(report: Report) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+_XLSX_FORMATS = {"money": "€ #,##0.00", "hours": "#,##0.00", "percent": "0.0%", "count": "0"}
 
 
 def _sheet_name(title: str, used: set[str]) -> str:

@@ -242,11 +242,11 @@ def test_xlsx_keeps_the_figures_as_numbers_with_the_flags_in_words(world, data, 
     scheme = counts["Innovatietraject"]
     assert [float(v) for v in scheme[2:5]] == [4, 2, 3]
     assert scheme[12] == "afgerond: achter"
-    # The flagged percentage is coloured as well.
+    # The flagged percentage is coloured and says so in its number format as well.
     sheet = workbook["Planregels 2025"]
     cell = next(c for c in sheet["F"] if c.value == pytest.approx(0.305))
     assert cell.fill.fgColor.rgb.endswith("FFF3CD")
-    assert cell.number_format == "0.0%"
+    assert cell.number_format == '0.0%" (achter)"'
 
 
 def test_pdf_shows_the_figures_and_the_flags_in_words(world, data, login):
