@@ -114,6 +114,21 @@ KINDS: dict[str, str | None] = {
     # programmes: realisation
     "programmes:realisation": "programme",
     # programmes: schemes and trajectories
+    "programmes:scheme_list": "programme",
+    "programmes:scheme_create": "programme",
+    "programmes:scheme_detail": "scheme",
+    "programmes:scheme_edit": "scheme",
+    "programmes:scheme_delete": "scheme",
+    "programmes:trajectory_list": "programme",
+    "programmes:trajectory_create": "programme",
+    "programmes:trajectory_detail": "trajectory",
+    "programmes:trajectory_edit": "trajectory",
+    "programmes:trajectory_approve": "trajectory",
+    "programmes:trajectory_start": "trajectory",
+    "programmes:trajectory_complete": "trajectory",
+    "programmes:trajectory_evaluate": "trajectory",
+    "programmes:trajectory_withdraw": "trajectory",
+    "programmes:trajectory_invoice": "trajectory",
     # programmes: hours (kinds: hour_entry; a cap override has no page of its own)
 }
 PUBLIC = {"core:health", "set_language"}

@@ -117,11 +117,14 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
         patch_vary_headers(response, ["HX-Request"])
         return response
     scope = scope_of(request.user)
+    from loket.programmes.services.trajectories import trajectories_for_company
+
     context.update(
         {
             "work": open_work(request.user, company),
             "persons": list(company.persons.order_by("name", "id")),
             "suggestions": suggest(company, show_excluded=wants_excluded(request.GET)),
+            "company_trajectories": trajectories_for_company(request.user, company),
             **_company_permissions(scope, company),
         }
     )

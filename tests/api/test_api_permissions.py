@@ -282,6 +282,86 @@ ENDPOINTS: list[tuple[str, str, dict[str, str], Any, dict[str, int]]] = [
         expect(200, charlie=404, olga=404),
     ),
     # programmes: schemes and trajectories
+    # bob's Gemeente Assen executes the programme: he sees it and its schemes, but not its
+    # trajectories (only those his organisation supplies); charlie and olga see nothing.
+    (
+        "GET",
+        "/api/programmes/{programme_id}/schemes",
+        {"programme_id": "programme"},
+        None,
+        expect(200, charlie=404, olga=404),
+    ),
+    (
+        "POST",
+        "/api/programmes/{programme_id}/schemes",
+        {"programme_id": "programme"},
+        {
+            "name": "Exporttraject",
+            "funder": "@funder",
+            "value": "5000.00",
+            "max_granted": "4000.00",
+            "available": 5,
+        },
+        expect(201, alice=403, bob=403, charlie=404, olga=404),
+    ),
+    ("GET", "/api/schemes/{scheme_id}", {"scheme_id": "scheme"}, None, expect(200, **ASSEN)),
+    (
+        "PATCH",
+        "/api/schemes/{scheme_id}",
+        {"scheme_id": "scheme"},
+        {"available": 12},
+        expect(200, alice=403, bob=403, **ASSEN),
+    ),
+    (
+        "GET",
+        "/api/programmes/{programme_id}/trajectories",
+        {"programme_id": "programme"},
+        None,
+        expect(200, **ASSEN),
+    ),
+    (
+        "POST",
+        "/api/programmes/{programme_id}/trajectories",
+        {"programme_id": "programme"},
+        {"scheme": "@scheme", "company": "@assen_co", "title": "Nieuw traject"},
+        expect(201, adam=403, bob=403, **ASSEN),
+    ),
+    (
+        "GET",
+        "/api/trajectories/{trajectory_id}",
+        {"trajectory_id": "trajectory"},
+        None,
+        expect(200, bob=404, **ASSEN),
+    ),
+    (
+        "POST",
+        "/api/trajectories/{trajectory_id}/approve",
+        {"trajectory_id": "trajectory"},
+        {},
+        expect(403, pam=200, bob=404, **ASSEN),
+    ),
+    (
+        "POST",
+        "/api/trajectories/{trajectory_id}/withdraw",
+        {"trajectory_id": "trajectory"},
+        {"reason": "Het bedrijf ziet ervan af."},
+        expect(200, adam=403, bob=404, **ASSEN),
+    ),
+    (
+        "POST",
+        "/api/trajectories/{trajectory_id}/transition",
+        {"trajectory_id": "trajectory"},
+        {"status": "withdrawn", "reason": "Dubbel ingevoerd."},
+        expect(200, adam=403, bob=404, **ASSEN),
+    ),
+    # the trajectory is applied: no voucher yet, so who may register invoices gets 422
+    (
+        "POST",
+        "/api/trajectories/{trajectory_id}/invoice",
+        {"trajectory_id": "trajectory"},
+        {"invoice_number": "F-1", "invoice_date": "2025-05-01", "invoice_amount": "100.00"},
+        expect(422, alice=403, bob=404, **ASSEN),
+    ),
     # programmes: hours
 ]
 

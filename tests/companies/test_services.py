@@ -255,6 +255,66 @@ def test_a_company_cannot_be_merged_with_itself(world):
         services.merge_companies(world.alice, keep, keep)
 
 
+def test_merge_moves_trajectories_participations_and_vouchers(world):
+    from loket.programmes.models import Trajectory, TrajectoryParticipant, Voucher
+    from loket.programmes.services import trajectories
+
+    keep = _create(world, name="Bakkerij Jansen", kvk_number="12345678")
+    dup = _create(world, name="Bakkerij Jansen (dubbel)")
+    other = _create(world, name="Smederij Smid")
+    programme = f.ProgrammeFactory(region=world.region)
+    own = trajectories.create_trajectory(
+        world.alice,
+        programme,
+        {"scheme": f.SchemeFactory(programme=programme), "company": dup, "title": "Eigen"},
+    )
+    trajectories.approve_trajectory(world.pam, own)
+    cluster = trajectories.create_trajectory(
+        world.alice,
+        programme,
+        {
+            "scheme": f.SchemeFactory(programme=programme, min_participants=2),
+            "company": other,
+            "participants": [dup],
+            "title": "Cluster",
+        },
+    )
+    dup_id = dup.pk
+
+    services.merge_companies(world.alice, keep, dup)
+
+    assert Trajectory.objects.get(pk=own.pk).company_id == keep.pk
+    assert Voucher.objects.get(trajectory=own).company_id == keep.pk
+    assert set(own.participations.values_list("company_id", flat=True)) == {keep.pk}
+    assert set(cluster.participations.values_list("company_id", flat=True)) == {
+        other.pk,
+        keep.pk,
+    }
+    assert not TrajectoryParticipant.objects.filter(company_id=dup_id).exists()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.MERGE)
+    assert (event.changes["moved"]["trajectories"], event.changes["moved"]["vouchers"]) == (1, 1)
+
+
+def test_a_company_in_a_trajectory_is_not_deleted(world):
+    from loket.programmes.services import trajectories
+
+    company = _create(world)
+    programme = f.ProgrammeFactory(region=world.region)
+    trajectories.create_trajectory(
+        world.alice,
+        programme,
+        {"scheme": f.SchemeFactory(programme=programme), "company": company, "title": "Traject"},
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.delete_company(world.pam, company)
+    assert exc.value.messages == [
+        "Dit bedrijf neemt deel aan een traject van een programma; dat telt mee in de "
+        "verantwoording aan de financiers. Voeg het samen met een ander bedrijf in plaats "
+        "van het te verwijderen."
+    ]
+    assert Company.objects.filter(pk=company.pk).exists()
+
+
 # --- persons and consent -----------------------------------------------------------------
 
 

@@ -46,6 +46,7 @@ instrument changes (a cheap revision query per call), so a match costs a few
 milliseconds with thousands of instruments.
 """
 
+from loket.catalogue.matching.eligibility import ineligible_reason
 from loket.catalogue.matching.engine import (
     OFF_PHASE_FACTOR,
     PHASE_WEIGHT,
@@ -80,6 +81,7 @@ __all__ = [
     "Reason",
     "clear_cache",
     "concepts",
+    "ineligible_reason",
     "match",
     "stem",
     "synonym_groups",
