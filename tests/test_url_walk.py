@@ -109,6 +109,8 @@ KINDS: dict[str, str | None] = {
     "programmes:plan_line_edit": "plan_line",
     "programmes:plan_line_delete": "plan_line",
     # programmes: plan import/export
+    "programmes:plan_import": "programme",
+    "programmes:plan_export": "programme",
     # programmes: financing overview
     "programmes:financing": "programme",
     # programmes: realisation

@@ -265,6 +265,41 @@ ENDPOINTS: list[tuple[str, str, dict[str, str], Any, dict[str, int]]] = [
         expect(204, charlie=403, olga=404),
     ),
     # programmes: plan
+    ("GET", "/api/programmes", {}, None, expect(200)),
+    (
+        "GET",
+        "/api/programmes/{programme_id}",
+        {"programme_id": "programme"},
+        None,
+        expect(200, charlie=404, olga=404),
+    ),
+    (
+        "GET",
+        "/api/programmes/{programme_id}/plan",
+        {"programme_id": "programme"},
+        None,
+        expect(200, charlie=404, olga=404),
+    ),
+    (
+        "PUT",
+        "/api/programmes/{programme_id}/plan",
+        {"programme_id": "programme"},
+        {
+            "funders": [{"name": "Provincie Drenthe", "kind": "province"}],
+            "rates": [{"organisation": "Programmabureau IBDO", "year": 2025, "rate": "100.00"}],
+            "activity_types": [{"code": "gesprek", "name": "Gesprekken"}],
+            "plan_lines": [
+                {
+                    "year": 2025,
+                    "activity_type": "gesprek",
+                    "organisation": "Programmabureau IBDO",
+                    "hours_per_unit": "10.00",
+                    "funders": [{"funder": "Provincie Drenthe", "share": "100"}],
+                }
+            ],
+        },
+        expect(200, alice=403, bob=403, charlie=404, olga=404),
+    ),
     # programmes: financing
     (
         "GET",
