@@ -400,3 +400,48 @@ def test_the_company_page_lists_the_trajectories_a_company_takes_part_in(data, w
     assert services.trajectories_for_company(world.alice, data.smid) == [own, lead]
     assert services.trajectories_for_company(world.bob, data.smid) is None
     assert TrajectoryParticipant.objects.filter(company=data.smid).count() == 2
+
+
+# --- the eligibility check on its own ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("criteria", "profile", "reason"),
+    [
+        ({"size_classes": ["small"]}, {"employees": 5}, "Alleen voor bedrijven van deze grootte"),
+        ({"employees_min": 10}, {"employees": 5}, "minstens 10 werkzame personen"),
+        ({"company_age_min": 3}, {"company_age": 1}, "minstens 3 jaar oud"),
+        ({"company_age_max": 5}, {"company_age": 8}, "hoogstens 5 jaar oud"),
+        ({"sbi_excluded": ["A"]}, {"sbi_codes": ("01", "A")}, "Niet voor uw sector (SBI A)."),
+        ({"sbi_included": ["25"]}, {"sbi_codes": ("47", "G")}, "Alleen voor de sectoren SBI 25."),
+        ({"legal_forms": ["bv"]}, {"legal_form": "stichting"}, "rechtsvorm(en) besloten"),
+        ({"employees_max": 9}, {"employees": 9}, None),
+        ({"sbi_included": ["25"]}, {}, None),  # unknown facts are not held against anyone
+        ({"published": False, "budget_exhausted": True}, {}, None),  # only the target criteria
+    ],
+)
+def test_ineligible_reason_checks_the_target_criteria_only(world, criteria, profile, reason):
+    from loket.catalogue.matching import Profile, ineligible_reason
+
+    instrument = f.InstrumentFactory(region=world.region, **criteria)
+    found = ineligible_reason(instrument.pk, Profile(region_id=world.region.pk, **profile))
+    if reason is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert reason in found
+
+
+def test_an_instrument_that_does_not_apply_in_the_region_is_a_reason(world):
+    from loket.catalogue.matching import Profile, ineligible_reason
+
+    twente = f.InstrumentFactory(region=world.other_region)
+    narrowed = f.InstrumentFactory(region=None, provider_kind="national", provider_name="RVO")
+    narrowed.regions.set([world.other_region])
+    profile = Profile(region_id=world.region.pk)
+    for instrument in (twente, narrowed):
+        assert ineligible_reason(instrument.pk, profile) == (
+            "Dit instrument geldt niet in de regio van het bedrijf."
+        )
+    shared = f.InstrumentFactory(region=None, provider_kind="national", provider_name="RVO")
+    assert ineligible_reason(shared.pk, profile) is None

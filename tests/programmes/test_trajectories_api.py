@@ -268,3 +268,28 @@ def test_the_list_filters_and_runs_a_constant_number_of_queries(
     with django_assert_num_queries(len(few.captured_queries)):
         response = alice.get(url)
     assert len(response.json()["items"]) == 7
+
+
+def test_the_schemas_of_this_api_have_names_of_their_own():
+    """OpenAPI names a schema by its class: two classes with one name would document (and
+    garbage-test) one endpoint with the other's fields."""
+    from ninja import Schema
+
+    from loket.api import api  # every router, so every schema class is loaded
+    from loket.programmes.api import trajectories as module
+
+    assert api.urls
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    mine = {
+        obj.__name__
+        for obj in vars(module).values()
+        if isinstance(obj, type) and issubclass(obj, Schema) and obj.__module__ == module.__name__
+    }
+    others = [c.__name__ for c in subclasses(Schema) if c.__module__ != module.__name__]
+    assert mine
+    assert mine.isdisjoint(others)

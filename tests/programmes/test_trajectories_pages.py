@@ -393,6 +393,8 @@ def test_the_company_page_lists_its_trajectories_for_programme_staff(data, world
     bob = login(world.bob).get(url)
     assert bob.status_code == 200
     assert 'id="trajecten"' not in bob.content.decode()
+    none = login(world.alice).get(reverse("companies:detail", args=[data.fabriek.pk]))
+    assert 'id="trajecten"' not in none.content.decode()  # nothing to list, no section
 
 
 def test_the_company_page_costs_the_same_queries_with_more_trajectories(

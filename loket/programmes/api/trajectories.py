@@ -140,13 +140,13 @@ class SchemeOut(Schema):
     figures: SchemeFiguresOut
 
 
-class CompanyRef(Schema):
+class TrajectoryCompanyOut(Schema):
     id: int
     name: str
     kvk_number: str
 
 
-class VoucherOut(Schema):
+class TrajectoryVoucherOut(Schema):
     code: str
     status: str
     amount: Decimal
@@ -164,8 +164,8 @@ class TrajectoryOut(Schema):
     scheme: int = Field(validation_alias="scheme_id")
     title: str
     goal: str
-    company: CompanyRef
-    participants: list[CompanyRef]
+    company: TrajectoryCompanyOut
+    participants: list[TrajectoryCompanyOut]
     case: int | None = Field(validation_alias="case_id")
     origin: str
     status: str
@@ -182,7 +182,7 @@ class TrajectoryOut(Schema):
     evaluation: str
     withdrawn_on: dt.date | None
     withdrawal_reason: str
-    voucher: VoucherOut | None
+    voucher: TrajectoryVoucherOut | None
 
     @staticmethod
     def resolve_participants(obj: Trajectory) -> list[Any]:
@@ -215,19 +215,19 @@ class TrajectoryIn(Input):
     deliverable: LongText = ""
 
 
-class ApproveIn(Input):
+class TrajectoryApproveIn(Input):
     granted_amount: Amount | None = Field(
         None, description="Leeg: het maximaal toegekende bedrag van de regeling."
     )
     on: Day | None = Field(None, description="Datum van de goedkeuring; leeg: vandaag.")
 
 
-class WithdrawIn(Input):
+class TrajectoryWithdrawIn(Input):
     reason: ReqLongText
     on: Day | None = None
 
 
-class TransitionIn(Input):
+class TrajectoryTransitionIn(Input):
     status: Literal["approved", "running", "completed", "evaluated", "withdrawn"]
     on: Day | None = Field(None, description="Datum van de stap; leeg: vandaag.")
     granted_amount: Amount | None = Field(None, description="Alleen bij approved.")
@@ -236,7 +236,7 @@ class TransitionIn(Input):
     reason: LongText | None = Field(None, description="Bij withdrawn (verplicht).")
 
 
-class InvoiceIn(Input):
+class VoucherInvoiceIn(Input):
     invoice_number: ReqStr50
     invoice_date: Day
     invoice_amount: Amount = Field(description="Factuurbedrag excl. btw, groter dan nul.")
@@ -437,7 +437,9 @@ def get_trajectory(request: HttpRequest, trajectory_id: PathId) -> Any:
     response={200: TrajectoryOut, **errors(401, 403, 404, 422)},
     summary="Traject goedkeuren",
 )
-def approve_trajectory(request: HttpRequest, trajectory_id: PathId, payload: ApproveIn) -> Any:
+def approve_trajectory(
+    request: HttpRequest, trajectory_id: PathId, payload: TrajectoryApproveIn
+) -> Any:
     """Alleen een programmamanager. Controleert of elk deelnemend bedrijf aan de criteria
     van de regeling voldoet, het minimum aantal deelnemers, het resterende aantal en het
     resterende budget; anders 422 met de reden. Geeft de voucher uit."""
@@ -454,7 +456,9 @@ def approve_trajectory(request: HttpRequest, trajectory_id: PathId, payload: App
     response={200: TrajectoryOut, **errors(401, 403, 404, 422)},
     summary="Traject intrekken",
 )
-def withdraw_trajectory(request: HttpRequest, trajectory_id: PathId, payload: WithdrawIn) -> Any:
+def withdraw_trajectory(
+    request: HttpRequest, trajectory_id: PathId, payload: TrajectoryWithdrawIn
+) -> Any:
     """Vóór de afronding, met een reden. Het aantal en het budget komen vrij; een
     uitgegeven voucher vervalt."""
     user = actor(request)
@@ -469,7 +473,7 @@ def withdraw_trajectory(request: HttpRequest, trajectory_id: PathId, payload: Wi
     summary="Traject naar de volgende status",
 )
 def transition_trajectory(
-    request: HttpRequest, trajectory_id: PathId, payload: TransitionIn
+    request: HttpRequest, trajectory_id: PathId, payload: TrajectoryTransitionIn
 ) -> Any:
     """`approved` (goedkeuren), `running` (starten), `completed` (afronden, met het
     resultaat), `evaluated` (met de evaluatie) of `withdrawn` (met de reden)."""
@@ -493,7 +497,7 @@ def transition_trajectory(
     response={200: TrajectoryOut, **errors(401, 403, 404, 422)},
     summary="Factuur van de leverancier registreren",
 )
-def register_invoice(request: HttpRequest, trajectory_id: PathId, payload: InvoiceIn) -> Any:
+def register_invoice(request: HttpRequest, trajectory_id: PathId, payload: VoucherInvoiceIn) -> Any:
     """Verzilvert de voucher: betaald wordt het factuurbedrag, hoogstens de waarde van de
     voucher. Eén factuur per voucher; niet op een vervallen voucher."""
     user = actor(request)
