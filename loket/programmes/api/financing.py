@@ -22,18 +22,18 @@ MONEY = 'Bedrag of uren als tekst met twee decimalen, bijvoorbeeld "1234.50".'
 SHARE = 'Percentage als tekst in volle precisie, bijvoorbeeld "33.3333333333"; rond af om te tonen.'
 
 
-class ProgrammeRef(Schema):
+class FinancingProgrammeRef(Schema):
     id: int
     name: str
 
 
-class FunderOut(Schema):
+class FinancingFunderOut(Schema):
     id: int
     name: str
     kind: str = Field(description="province, municipality, chamber, national, eu, companies, other")
 
 
-class LineFunderOut(Schema):
+class FinancingLineFunderOut(Schema):
     funder_id: int
     hours_share: str = Field(description=SHARE)
     hours: Money = Field(description=MONEY)
@@ -46,7 +46,7 @@ class LineFunderOut(Schema):
     total: Money
 
 
-class LineOut(Schema):
+class FinancingLineOut(Schema):
     id: int
     year: int
     activity_type: str
@@ -63,10 +63,10 @@ class LineOut(Schema):
     total: Money
     unassigned_hours: Money = Field(description="Uren die geen financier betaalt.")
     unassigned_hours_amount: Money
-    funders: list[LineFunderOut]
+    funders: list[FinancingLineFunderOut]
 
 
-class FunderTotalsOut(Schema):
+class FinancingFunderTotalsOut(Schema):
     funder_id: int
     name: str
     hours: Money
@@ -77,7 +77,7 @@ class FunderTotalsOut(Schema):
     total_share: str = Field(description="Aandeel in het totaal. " + SHARE)
 
 
-class TotalsOut(Schema):
+class FinancingTotalsOut(Schema):
     hours: Money
     hours_amount: Money
     out_of_pocket_incl_vat: Money
@@ -87,12 +87,12 @@ class TotalsOut(Schema):
 
 
 class FinancingOut(Schema):
-    programme: ProgrammeRef
+    programme: FinancingProgrammeRef
     year: int | None = Field(description="Het gekozen jaar; leeg: de hele looptijd.")
-    funders: list[FunderOut]
-    lines: list[LineOut]
-    per_funder: list[FunderTotalsOut]
-    totals: TotalsOut
+    funders: list[FinancingFunderOut]
+    lines: list[FinancingLineOut]
+    per_funder: list[FinancingFunderTotalsOut]
+    totals: FinancingTotalsOut
     problems: list[str] = Field(description="Wat het overzicht onvolledig maakt.")
 
 

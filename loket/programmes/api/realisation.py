@@ -34,7 +34,7 @@ class PeriodIn(Schema):
     )
 
 
-class FiguresOut(Schema):
+class RealisationFiguresOut(Schema):
     hours: str
     hours_amount: str = Field(description="Uren maal tarief, excl. btw.")
     out_of_pocket_incl_vat: str
@@ -44,28 +44,28 @@ class FiguresOut(Schema):
     vouchers_paid: int
 
 
-class MeasureOut(Schema):
+class RealisationMeasureOut(Schema):
     percent: str | None = Field(description="Gerealiseerd (cumulatief) in % van gepland.")
     expected_percent: str | None = Field(description="Verwacht deel aan het eind van het kwartaal.")
     status: Literal["over", "under", "ok"]
 
 
-class MeasuresOut(Schema):
-    hours: MeasureOut
-    total: MeasureOut
-    trajectories_started: MeasureOut
-    trajectories_completed: MeasureOut
-    vouchers_paid: MeasureOut
+class RealisationMeasuresOut(Schema):
+    hours: RealisationMeasureOut
+    total: RealisationMeasureOut
+    trajectories_started: RealisationMeasureOut
+    trajectories_completed: RealisationMeasureOut
+    vouchers_paid: RealisationMeasureOut
 
 
-class ComparisonOut(Schema):
-    planned: FiguresOut
-    quarter: FiguresOut
-    cumulative: FiguresOut
-    measures: MeasuresOut
+class RealisationComparisonOut(Schema):
+    planned: RealisationFiguresOut
+    quarter: RealisationFiguresOut
+    cumulative: RealisationFiguresOut
+    measures: RealisationMeasuresOut
 
 
-class LineOut(ComparisonOut):
+class RealisationLineOut(RealisationComparisonOut):
     plan_line_id: int | None
     in_plan: bool
     year: int
@@ -75,34 +75,34 @@ class LineOut(ComparisonOut):
     description: str
 
 
-class FunderOut(ComparisonOut):
+class RealisationFunderOut(RealisationComparisonOut):
     funder_id: int | None = Field(description="Leeg: wat bij geen financier hoort.")
     name: str
     kind: str | None
 
 
-class ToDateOut(Schema):
-    per_funder: list[FunderOut]
-    totals: ComparisonOut
+class RealisationToDateOut(Schema):
+    per_funder: list[RealisationFunderOut]
+    totals: RealisationComparisonOut
 
 
-class ProgrammeRef(Schema):
+class RealisationProgrammeRef(Schema):
     id: int
     name: str
 
 
 class RealisationOut(Schema):
-    programme: ProgrammeRef
+    programme: RealisationProgrammeRef
     year: int
     quarter: int
     quarter_starts_on: dt.date
     quarter_ends_on: dt.date
     cumulative_from: dt.date
     expected_percent: str | None
-    lines: list[LineOut]
-    per_funder: list[FunderOut]
-    totals: ComparisonOut
-    to_date: ToDateOut
+    lines: list[RealisationLineOut]
+    per_funder: list[RealisationFunderOut]
+    totals: RealisationComparisonOut
+    to_date: RealisationToDateOut
     problems: list[str]
 
 
