@@ -131,7 +131,12 @@ KINDS: dict[str, str | None] = {
     "programmes:trajectory_evaluate": "trajectory",
     "programmes:trajectory_withdraw": "trajectory",
     "programmes:trajectory_invoice": "trajectory",
-    # programmes: hours (kinds: hour_entry; a cap override has no page of its own)
+    # programmes: hours (the week, the list, one entry, permission for more hours)
+    "programmes:hours_week": None,
+    "programmes:hour_list": None,
+    "programmes:hour_edit": "hour_entry",
+    "programmes:hour_delete": "hour_entry",
+    "programmes:cap_override_create": "programme",
 }
 PUBLIC = {"core:health", "set_language"}
 PUBLIC |= {name for name in KINDS if name.startswith("portal:")}  # the public portal

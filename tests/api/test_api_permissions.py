@@ -398,6 +398,56 @@ ENDPOINTS: list[tuple[str, str, dict[str, str], Any, dict[str, int]]] = [
         expect(422, alice=403, bob=404, **ASSEN),
     ),
     # programmes: hours
+    # alice's entry on assen_co: hers; a programme manager sees it (403 on changing it);
+    # bob and charlie (partners) and adam (administrator) see only their own hours
+    ("GET", "/api/hours", {}, None, expect(200)),
+    (
+        "POST",
+        "/api/programmes/{programme_id}/hours",
+        {"programme_id": "programme"},
+        {
+            "date": "2025-03-04",
+            "activity_type": "@activity_type",
+            "hours": "2",
+            "company": "@assen_co",
+        },
+        expect(201, charlie=404, olga=404),
+    ),
+    (
+        "GET",
+        "/api/hours/{entry_id}",
+        {"entry_id": "hour_entry"},
+        None,
+        expect(404, alice=200, pam=200),
+    ),
+    (
+        "PATCH",
+        "/api/hours/{entry_id}",
+        {"entry_id": "hour_entry"},
+        {"hours": "3"},
+        expect(404, alice=200, pam=403),
+    ),
+    (
+        "DELETE",
+        "/api/hours/{entry_id}",
+        {"entry_id": "hour_entry"},
+        None,
+        expect(404, alice=204, pam=403),
+    ),
+    (
+        "GET",
+        "/api/programmes/{programme_id}/companies/{company_id}/hour-caps",
+        {"programme_id": "programme", "company_id": "assen_co"},
+        None,
+        expect(200, charlie=404, olga=404),
+    ),
+    (
+        "POST",
+        "/api/programmes/{programme_id}/cap-overrides",
+        {"programme_id": "programme"},
+        {"company": "@assen_co", "scheme": "@scheme", "extra_hours": "4", "reason": "Meer nodig."},
+        expect(403, pam=201, charlie=404, olga=404),
+    ),
 ]
 
 
