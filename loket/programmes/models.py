@@ -474,18 +474,15 @@ class PlanLineFunding(RegionalModel):
 def check_shares(shares: list[Decimal], hours: Decimal) -> str | None:
     """The problem with a line's hour shares, or None: they must add up to exactly 100 %
     when the line has hours (0 % everywhere is allowed for a line without hours)."""
+    from loket.core.numbers import percent
+
     total = sum(shares, ZERO)
-    if hours > 0 and total != HUNDRED:
-        return str(
-            _("De aandelen in de uren tellen op tot %(total)s %% in plaats van 100 %%.")
-            % {"total": total}
-        )
-    if hours == 0 and total not in (ZERO, HUNDRED):
-        return str(
-            _("De aandelen in de uren tellen op tot %(total)s %% in plaats van 100 %%.")
-            % {"total": total}
-        )
-    return None
+    if total == HUNDRED or (hours == 0 and total == ZERO):
+        return None
+    return str(
+        _("De aandelen in de uren tellen op tot %(total)s in plaats van 100 %%.")
+        % {"total": percent(total, 2)}
+    )
 
 
 class Trajectory(RegionalModel):

@@ -113,7 +113,7 @@ def test_every_problem_of_a_workbook_is_reported_with_sheet_row_and_column(world
             "Planregels",
             7,
             "<financier> aandeel %",
-            "De aandelen in de uren tellen op tot 60.00 % in plaats van 100 %.",
+            "De aandelen in de uren tellen op tot 60,00 % in plaats van 100 %.",
         ),
         ("Planregels", 8, "Aantal", "Vul 0 of meer in."),
         ("Planregels", 8, "Organisatie", "Onbekende organisatie „Nergens B.V.”."),
@@ -129,7 +129,7 @@ def test_shares_that_do_not_add_up_to_100_are_reported_on_the_row(world, plan):
             "Planregels",
             2,
             "<financier> aandeel %",
-            "De aandelen in de uren tellen op tot 110.00 % in plaats van 100 %.",
+            "De aandelen in de uren tellen op tot 110,00 % in plaats van 100 %.",
         )
     ]
 
@@ -355,7 +355,7 @@ def test_a_json_document_points_at_paths(world, plan):
     assert [(p.loc, p.message) for p in problems] == [
         (
             ("plan_lines", 0, "funders"),
-            "De aandelen in de uren tellen op tot 99.00 % in plaats van 100 %.",
+            "De aandelen in de uren tellen op tot 99,00 % in plaats van 100 %.",
         ),
     ]
 

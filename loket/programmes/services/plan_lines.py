@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from loket.core import audit
 from loket.core.models import AuditEvent
-from loket.core.numbers import percent
 from loket.core.permissions import require
 from loket.programmes.models import ZERO, Funder, PlanLine, PlanLineFunding, Programme, check_shares
 from loket.programmes.queries import can_edit_plan
@@ -91,14 +90,9 @@ def check_plan_line(line: PlanLine, fundings: Sequence[FundingInput]) -> Errors:
             add_error(errors, FUNDINGS, _("Out-of-pocketkosten zijn niet negatief."))
     if not any(key in errors for key in ("count", "hours_per_unit", "fixed_hours")):
         shares = [f.hours_share for f in fundings]
-        if check_shares(shares, line.hours):
-            # The rule is the model's; the total is written the Dutch way (66,66 %).
-            add_error(
-                errors,
-                FUNDINGS,
-                _("De aandelen in de uren tellen op tot %(total)s in plaats van 100 %%.")
-                % {"total": percent(sum(shares, ZERO), 2)},
-            )
+        problem = check_shares(shares, line.hours)
+        if problem:
+            add_error(errors, FUNDINGS, problem)
     return errors
 
 
