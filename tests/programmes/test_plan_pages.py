@@ -16,7 +16,6 @@ from django.utils import translation
 
 from loket.core.models import AuditEvent
 from loket.programmes.models import ActivityType, Funder, PlanLine, Programme
-from loket.programmes.views.plan import AREA_LINKS
 from tests import factories as f
 from tests.programmes.plan_factories import line_post, small_plan
 
@@ -166,18 +165,23 @@ def test_the_programme_page_shows_the_plan_per_year(world, plan, login):
     assert "Planregel toevoegen" in pam.content.decode()
 
 
-def test_the_programme_page_links_to_the_other_areas_that_exist(world, plan, login):
-    page = (
-        login(world.alice)
-        .get(reverse("programmes:programme_detail", args=[plan.programme.pk]))
-        .content.decode()
+def test_the_programme_page_links_to_its_other_pages_and_import_only_for_editors(
+    world, plan, login
+):
+    pk = plan.programme.pk
+    detail = reverse("programmes:programme_detail", args=[pk])
+    page = login(world.alice).get(detail).content.decode()
+    for name in ("financing", "realisation", "scheme_list", "trajectory_list"):
+        assert f'href="{reverse(f"programmes:{name}", args=[pk])}"' in page, name
+    export = reverse("programmes:plan_export", args=[pk])
+    assert f'href="{export}?format=xlsx"' in page
+    assert f'href="{export}?format=yaml"' in page
+    assert f'href="{reverse("programmes:hours_week")}"' in page
+    assert reverse("programmes:plan_import", args=[pk]) not in page
+    assert (
+        reverse("programmes:plan_import", args=[pk])
+        in login(world.pam).get(detail).content.decode()
     )
-    for name, _label, with_programme in AREA_LINKS:
-        try:
-            url = reverse(name, args=[plan.programme.pk] if with_programme else None)
-        except NoReverseMatch:
-            continue
-        assert f'href="{url}"' in page, name
 
 
 @pytest.mark.parametrize("role", ["charlie", "olga"])

@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -115,27 +115,29 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 # --- the programme's home page ---------------------------------------------------------
 
-# Pages of the other areas of a programme, by URL name; a page that does not exist (yet)
-# is simply not linked. hours_week takes no programme.
-AREA_LINKS: list[tuple[str, Any, bool]] = [
-    ("programmes:financing", gettext_lazy("Financieringsoverzicht"), True),
-    ("programmes:realisation", gettext_lazy("Realisatie tegenover plan"), True),
-    ("programmes:scheme_list", gettext_lazy("Regelingen"), True),
-    ("programmes:trajectory_list", gettext_lazy("Trajecten"), True),
-    ("programmes:plan_import", gettext_lazy("Plan importeren"), True),
-    ("programmes:plan_export", gettext_lazy("Plan exporteren"), True),
-    ("programmes:hours_week", gettext_lazy("Uren schrijven"), False),
-]
 
-
-def area_links(programme: Programme) -> list[tuple[Any, str]]:
-    links = []
-    for name, label, with_programme in AREA_LINKS:
-        try:
-            url = reverse(name, args=[programme.pk] if with_programme else None)
-        except NoReverseMatch:
-            continue
-        links.append((label, url))
+def area_links(programme: Programme, can_edit: bool) -> list[tuple[Any, str]]:
+    """The programme's other pages; importing the plan only for those who may change it."""
+    pk = programme.pk
+    links: list[tuple[Any, str]] = [
+        (gettext_lazy("Financieringsoverzicht"), reverse("programmes:financing", args=[pk])),
+        (gettext_lazy("Realisatie tegenover plan"), reverse("programmes:realisation", args=[pk])),
+        (gettext_lazy("Regelingen"), reverse("programmes:scheme_list", args=[pk])),
+        (gettext_lazy("Trajecten"), reverse("programmes:trajectory_list", args=[pk])),
+        (
+            gettext_lazy("Plan exporteren (XLSX)"),
+            reverse("programmes:plan_export", args=[pk]) + "?format=xlsx",
+        ),
+        (
+            gettext_lazy("Plan exporteren (YAML)"),
+            reverse("programmes:plan_export", args=[pk]) + "?format=yaml",
+        ),
+    ]
+    if can_edit:
+        links.append(
+            (gettext_lazy("Plan importeren"), reverse("programmes:plan_import", args=[pk]))
+        )
+    links.append((gettext_lazy("Uren schrijven"), reverse("programmes:hours_week")))
     return links
 
 
@@ -218,6 +220,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if pk > MAX_PK:
         raise Http404
     programme = get_programme_for_user(request.user, pk)
+    can_edit = can_edit_plan(request.user, programme)
     organisations = list(programme.organisations.order_by("name"))
     funders = list(Funder.objects.filter(programme=programme).order_by("position", "name", "pk"))
     rates = list(HourlyRate.objects.filter(programme=programme))
@@ -242,8 +245,8 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan_years": years,
             "plan_hours": sum((y.hours for y in years), Decimal("0.00")),
             "line_count": len(lines),
-            "can_edit": can_edit_plan(request.user, programme),
-            "area_links": area_links(programme),
+            "can_edit": can_edit,
+            "area_links": area_links(programme, can_edit),
         },
     )
 
