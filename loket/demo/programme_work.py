@@ -36,10 +36,10 @@ from loket.programmes.models import (
     TrajectoryParticipant,
     Voucher,
 )
+from loket.programmes.services.vouchers import new_code
 
 D = Decimal
 S = Trajectory.Status
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"  # as services.trajectories: no look-alikes
 # Per individual scheme: trajectories of the first year before hours were registered
 # in Loket, then the year of registrations, in this order of statuses.
 OLD = (S.EVALUATED,) * 3
@@ -345,10 +345,9 @@ class Work:
 
     # --- vouchers ---------------------------------------------------------------------
 
-    def code(self, taken: set[str]) -> str:
+    def code(self, programme: Programme, taken: set[str]) -> str:
         while True:
-            parts = ["".join(self.rng.choice(CODE_ALPHABET) for _i in range(4)) for _j in (0, 1)]
-            code = f"IBDO-{parts[0]}-{parts[1]}"
+            code = new_code(programme, self.rng.choice)
             if code not in taken:
                 taken.add(code)
                 return code
@@ -366,7 +365,7 @@ class Work:
                 region_id=self.region_id,
                 trajectory=t,
                 company_id=t.company_id,
-                code=self.code(taken),
+                code=self.code(self.programme, taken),
                 amount=amount,
                 issued_on=t.approved_on,
             )
