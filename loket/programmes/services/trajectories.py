@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from loket.accounts.models import User
 from loket.catalogue.matching import Profile, ineligible_reason
@@ -249,6 +250,8 @@ def update_trajectory(actor: User, trajectory: Trajectory, data: Mapping[str, An
 def _refuse_status(trajectory: Trajectory, allowed: Iterable[str], action: str) -> None:
     if trajectory.status not in allowed:
         raise ValidationError(
+            # Translators: status is a trajectory status ("goedgekeurd"), action a verb
+            # with the context "trajectory action" ("goedkeuren").
             _("Dit traject is %(status)s; %(action)s kan niet.")
             % {"status": trajectory.get_status_display(), "action": action}
         )
@@ -340,7 +343,7 @@ def approve_trajectory(
             .select_related("programme", "company")
             .get(pk=trajectory.pk)
         )
-        _refuse_status(locked, [Status.APPLIED], _("goedkeuren"))
+        _refuse_status(locked, [Status.APPLIED], pgettext("trajectory action", "goedkeuren"))
         amount = scheme.max_granted if granted_amount is None else granted_amount
         if amount < 0:
             raise ValidationError({"granted_amount": _("Vul een bedrag van nul of meer in.")})
@@ -382,7 +385,7 @@ def start_trajectory(
     day = _today(on)
     with transaction.atomic():
         locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
-        _refuse_status(locked, [Status.APPROVED], _("starten"))
+        _refuse_status(locked, [Status.APPROVED], pgettext("trajectory action", "starten"))
         _check_day(day, locked.approved_on, _("de goedkeuring"))
         old, locked.status, locked.started_on = locked.status, Status.RUNNING, day
         locked.save()
@@ -402,7 +405,7 @@ def complete_trajectory(
     day = _today(on)
     with transaction.atomic():
         locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
-        _refuse_status(locked, [Status.RUNNING], _("afronden"))
+        _refuse_status(locked, [Status.RUNNING], pgettext("trajectory action", "afronden"))
         _check_day(day, locked.started_on, _("de start"))
         if deliverable is not None and deliverable.strip():
             locked.deliverable = deliverable.strip()
@@ -422,7 +425,7 @@ def evaluate_trajectory(
     text = (evaluation or "").strip()
     with transaction.atomic():
         locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
-        _refuse_status(locked, [Status.COMPLETED], _("evalueren"))
+        _refuse_status(locked, [Status.COMPLETED], pgettext("trajectory action", "evalueren"))
         _check_day(day, locked.completed_on, _("de afronding"))
         if not text:
             raise ValidationError({"evaluation": _("Schrijf de evaluatie op.")})
@@ -443,7 +446,11 @@ def withdraw_trajectory(
     text = (reason or "").strip()
     with transaction.atomic():
         locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
-        _refuse_status(locked, [Status.APPLIED, Status.APPROVED, Status.RUNNING], _("intrekken"))
+        _refuse_status(
+            locked,
+            [Status.APPLIED, Status.APPROVED, Status.RUNNING],
+            pgettext("trajectory action", "intrekken"),
+        )
         if not text:
             raise ValidationError({"reason": _("Geef de reden van het intrekken.")})
         _check_day(day, locked.applied_on, _("de aanvraag"))
