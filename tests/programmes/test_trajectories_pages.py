@@ -410,3 +410,31 @@ def test_the_company_page_costs_the_same_queries_with_more_trajectories(
     trajectory(data, scheme=data.cluster, company=data.kaas, participants=[data.smid])
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_the_trajectory_page_links_to_booking_hours_and_to_allowing_more(data, world, login):
+    t = approved(data, data.bakker, title="Glutenvrij brood")
+    page = _url("trajectory_detail", t.pk)
+    week = f"{reverse('programmes:hours_week')}?traject={t.pk}"
+    allow = (
+        f"{_url('cap_override_create', data.programme.pk)}"
+        f"?bedrijf={t.company_id}&amp;regeling={t.scheme_id}"
+    )
+    alice = login(world.alice).get(page).content.decode()
+    assert f'href="{week}"' in alice
+    assert "Meer uren toestaan" not in alice  # only a programme manager allows more
+    pam = login(world.pam).get(page).content.decode()
+    assert f'href="{allow}"' in pam
+    # The links lead somewhere useful: the week with the trajectory, the permission page.
+    booked = login(world.alice).get(week)
+    assert booked.status_code == 200
+    assert "Glutenvrij brood" in booked.content.decode()
+    allowed = login(world.pam).get(allow.replace("&amp;", "&"))
+    assert allowed.status_code == 200
+    assert data.bakker.name in allowed.content.decode()
+    # No hours on a trajectory that has not been approved.
+    applied = trajectory(data, company=data.smid, title="Smeedwerk online")
+    assert (
+        "?traject="
+        not in login(world.alice).get(_url("trajectory_detail", applied.pk)).content.decode()
+    )

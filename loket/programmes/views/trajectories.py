@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -43,6 +43,7 @@ from loket.programmes.models import Programme, Trajectory, Voucher
 from loket.programmes.queries import (
     can_approve,
     can_propose,
+    can_register_hours,
     get_programme_for_user,
     get_trajectory_for_user,
     trajectories_visible_to,
@@ -270,6 +271,10 @@ def _allowed_actions(user: Any, trajectory: Trajectory, voucher: Voucher | None)
     return allowed
 
 
+# Hours are booked on a trajectory while it is approved, running or completed.
+BOOKABLE = (Status.APPROVED, Status.RUNNING, Status.COMPLETED)
+
+
 def _detail(
     request: HttpRequest, trajectory: Trajectory, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
@@ -297,10 +302,21 @@ def _detail(
         .filter(pk__in=[p.company_id for p in participants])
         .values_list("pk", flat=True)
     )
+    programme = trajectory.programme
+    hours_url = allow_hours_url = None
+    if trajectory.status in BOOKABLE and can_register_hours(request.user, programme):
+        hours_url = f"{reverse('programmes:hours_week')}?traject={trajectory.pk}"
+    if trajectory.scheme.hours_cap_per_company is not None and can_approve(request.user, programme):
+        allow_hours_url = (
+            f"{reverse('programmes:cap_override_create', args=[programme.pk])}"
+            f"?bedrijf={trajectory.company_id}&regeling={trajectory.scheme_id}"
+        )
     return render(
         request,
         "programmes/trajectory_detail.html",
         {
+            "hours_url": hours_url,
+            "allow_hours_url": allow_hours_url,
             "programme": trajectory.programme,
             "trajectory": trajectory,
             "scheme": trajectory.scheme,
