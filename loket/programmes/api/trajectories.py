@@ -20,7 +20,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from loket.accounts.models import Organisation, User
-from loket.casework.models import Case
+from loket.casework.queries import cases_visible_to
 from loket.catalogue.models import Instrument
 from loket.catalogue.queries import region_q
 from loket.companies.forms import programme_staff_of
@@ -393,7 +393,7 @@ def _trajectory_data(user: User, programme: Programme, payload: TrajectoryIn) ->
     data["company"] = resolve_one(region_companies, payload.company, "company")
     data["participants"] = resolve_many(region_companies, payload.participants, "participants")
     data["case"] = resolve_one(
-        Case.objects.filter(region_id=programme.region_id), payload.case, "case"
+        cases_visible_to(user).filter(region_id=programme.region_id), payload.case, "case"
     )
     data["specialist"] = resolve_one(
         programme_staff_of(programme.region_id), payload.specialist, "specialist"

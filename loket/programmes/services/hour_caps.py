@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import Membership, User
@@ -241,9 +241,8 @@ def cap_usage(programme: Programme, company: Company, scheme: Scheme | None) -> 
 
 def lock(programme: Programme, scheme_ids: Iterable[int]) -> tuple[Programme, dict[int, Scheme]]:
     """Lock the programme row, then the schemes in id order (always this order, so two
-    savers never wait for each other in a circle). On SQLite the first statement takes
-    the database's write lock (transactions are IMMEDIATE)."""
-    Programme.objects.filter(pk=programme.pk).update(updated_at=F("updated_at"))
+    savers never wait for each other in a circle). On SQLite every transaction begins
+    IMMEDIATE (settings) and holds the write lock."""
     locked = Programme.objects.select_for_update().select_related("region").get(pk=programme.pk)
     schemes: dict[int, Scheme] = {}
     ids = sorted(set(scheme_ids))

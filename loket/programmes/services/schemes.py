@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -261,10 +260,8 @@ def create_scheme(actor: User, programme: Programme, data: Mapping[str, Any]) ->
 
 
 def lock_scheme(scheme_id: int) -> Scheme:
-    """The scheme, locked for this transaction. The no-op UPDATE comes first so the
-    transaction holds the write lock before it reads anything (what matters on SQLite;
-    on PostgreSQL the row lock is taken by both statements)."""
-    Scheme.objects.filter(pk=scheme_id).update(available=F("available"))
+    """The scheme, locked for this transaction: a row lock on PostgreSQL; on SQLite every
+    transaction already begins IMMEDIATE (settings), holding the write lock."""
     return (
         Scheme.objects.select_for_update(of=("self",)).select_related("programme").get(pk=scheme_id)
     )
