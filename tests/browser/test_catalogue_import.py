@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from loket.catalogue.models import Instrument
 from tests.browser.helpers import login_as
 from tests.catalogue.importfiles import csv_bytes, good_rows
@@ -21,7 +23,7 @@ def test_a_broken_file_gets_an_accessible_report_and_a_good_one_imports(
     axe(page)
     page.get_by_label("Bestand").set_input_files(str(broken))
     page.get_by_role("button", name="Bestand inlezen").click()
-    assert page.get_by_role("heading", name="Het bestand is niet ingelezen").is_visible()
+    expect(page.get_by_role("heading", name="Het bestand is niet ingelezen")).to_be_visible()
     cells = [
         tuple(row.locator("td").all_inner_texts()[:2])
         for row in page.locator("table.loket-import-errors tbody tr").all()
@@ -37,5 +39,5 @@ def test_a_broken_file_gets_an_accessible_report_and_a_good_one_imports(
     )
     page.get_by_label("Bestand").set_input_files(str(good))
     page.get_by_role("button", name="Bestand inlezen").click()
-    assert page.get_by_role("heading", name="Het bestand is ingelezen").is_visible()
+    expect(page.get_by_role("heading", name="Het bestand is ingelezen")).to_be_visible()
     assert Instrument.objects.count() == 18

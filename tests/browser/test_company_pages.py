@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from loket.casework.models import Referral
 from loket.companies import services
@@ -36,7 +37,7 @@ def test_timeline_loads_older_items_in_place_with_htmx(page, live_server, world,
     login_as(page, live_server, world.alice)
     page.goto(f"/bedrijven/{company.pk}/")
     items = page.locator(".loket-timeline__item")
-    assert items.count() == 5
+    expect(items).to_have_count(5)
     page.get_by_role("link", name="Oudere items").click()
     page.wait_for_function("document.querySelectorAll('.loket-timeline__item').length === 10")
     assert f"/bedrijven/{company.pk}/" in page.url  # still the same page
@@ -58,8 +59,8 @@ def test_timeline_older_items_work_without_javascript(
         login_as(page, live_server, world.alice)
         page.goto(f"/bedrijven/{company.pk}/")
         page.get_by_role("link", name="Oudere items").click()
-        assert "pagina=2" in page.url
-        assert page.locator(".loket-timeline__item").count() == 4
+        page.wait_for_url("**pagina=2**")
+        expect(page.locator(".loket-timeline__item")).to_have_count(4)
     finally:
         context.close()
 
@@ -71,8 +72,8 @@ def test_company_form_with_errors_is_accessible(page, live_server, world, axe):
     page.get_by_label("KvK-nummer").fill("12ab")
     page.get_by_label("Postcode").fill("SW1A 1AA")
     page.get_by_role("button", name="Bedrijf aanmaken").click()
-    assert page.get_by_text("Een KvK-nummer bestaat uit precies 8 cijfers.").count() == 1
-    assert page.locator("#id_postcode[aria-invalid='true']").count() == 1
+    expect(page.get_by_text("Een KvK-nummer bestaat uit precies 8 cijfers.")).to_have_count(1)
+    expect(page.locator("#id_postcode[aria-invalid='true']")).to_have_count(1)
     axe(page)
 
 
@@ -82,7 +83,7 @@ def test_person_page_and_audit_trail_are_accessible(page, live_server, world, hi
     assert page.locator("h1").inner_text() == "Jan de Bakker"
     axe(page)
     page.goto(f"/bedrijven/{history.company.pk}/audit/")
-    assert page.get_by_text("bekeken").count() >= 1
+    expect(page.get_by_text("bekeken").first).to_be_visible()
     axe(page)
 
 
@@ -98,7 +99,7 @@ def test_merge_pages_are_accessible(page, live_server, world, history, axe):
     axe(page)
     page.get_by_label("KvK-nummer of Loket-nummer van het dubbele bedrijf").fill(str(dup.pk))
     page.get_by_role("button", name="Vergelijken", exact=True).click()
-    assert page.get_by_role("heading", name="Samenvoegen bevestigen").count() == 1
+    expect(page.get_by_role("heading", name="Samenvoegen bevestigen")).to_have_count(1)
     axe(page)
     page.get_by_role("button", name="Samenvoegen").click()
-    assert page.get_by_text("is samengevoegd met").count() == 1
+    expect(page.get_by_text("is samengevoegd met")).to_have_count(1)

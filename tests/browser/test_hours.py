@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from playwright.sync_api import expect
+
 from loket.programmes.models import HourEntry
 from tests.browser.helpers import login_as
 from tests.programmes.hours_factories import entry, iso_week, last_monday, setup
@@ -42,7 +44,7 @@ def test_a_week_over_the_cap_is_blocked_and_within_it_saved(page, live_server, w
     row_errors = page.locator("#rij-1-fouten")
     assert message in row_errors.inner_text()
     assert "vraag toestemming aan Pam Programma" in row_errors.inner_text()
-    assert row_errors.get_by_role("link", name="Vraag toestemming voor meer uren").is_visible()
+    expect(row_errors.get_by_role("link", name="Vraag toestemming voor meer uren")).to_be_visible()
     alert = page.get_by_role("alert")
     assert "Niets opgeslagen." in alert.inner_text()
     # the input is kept, and nothing was saved

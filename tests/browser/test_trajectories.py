@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from loket.programmes.models import Trajectory
 from tests.browser.helpers import login_as
@@ -48,7 +49,7 @@ def test_a_manager_approves_and_sees_the_remaining_number_and_budget_drop(
     assert f"voucher {code} is uitgegeven" in page.locator(".loket-messages").inner_text()
     row = page.locator(f'tr[data-trajectory="{t.pk}"]')
     assert code in row.inner_text()
-    assert row.get_by_role("button").count() == 0  # approved: no button any more
+    expect(row.get_by_role("button")).to_have_count(0)  # approved: no button any more
 
     page.get_by_role("link", name="Glutenvrij brood").click()
     assert page.locator("[data-voucher-code]").inner_text() == code
