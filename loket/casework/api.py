@@ -5,7 +5,7 @@ through ``services.py`` (permission, transitions, audit, mail). Endpoints only t
 """
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -43,6 +43,7 @@ from loket.core.api import (
     actor,
     apply_filterset,
     apply_sorting,
+    choice_of,
     errors,
     filter_schema,
     needs_by_slug,
@@ -53,6 +54,11 @@ from loket.core.api import (
     users_in_regions,
 )
 from loket.core.permissions import scope_of
+
+if TYPE_CHECKING:
+    ContactKind = str
+else:
+    ContactKind = choice_of(ContactMoment.Kind)
 
 router = Router()
 MAX_LIST = 20
@@ -67,7 +73,7 @@ class CaseRef(Schema):
 
 
 class ContactMomentFields(Input):
-    kind: ContactMoment.Kind | None = None
+    kind: ContactKind | None = None
     occurred_at: Moment | None = Field(None, description="Standaard nu; Nederlandse tijd.")
     duration_minutes: int | None = Field(None, ge=0, le=MAX_POSITIVE_INT)
     persons: list[Id] | None = Field(
@@ -80,12 +86,17 @@ class ContactMomentFields(Input):
     confidential: bool | None = Field(
         None, description="Alleen zichtbaar binnen de eigen organisatie."
     )
+    signal: LongText | None = Field(
+        None,
+        description="Signaal voor beleid (antennefunctie); komt zonder bedrijfsnaam in de "
+        "rapportage. Leeg: geen signaal.",
+    )
     case: Id | None = Field(None, description="Id van de hulpvraag waarbij dit contact hoort.")
 
 
 class ContactMomentIn(ContactMomentFields):
     company: Id
-    kind: ContactMoment.Kind
+    kind: ContactKind
     summary: ReqLongText
     organisation: Id | None = Field(
         None, description="Namens welke van uw organisaties; standaard uw programmaorganisatie."
@@ -111,6 +122,7 @@ class ContactMomentOut(Schema):
     summary: str
     follow_up_on: dt.date | None
     confidential: bool
+    signal: str
     created_at: dt.datetime
 
     @staticmethod

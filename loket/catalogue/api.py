@@ -8,7 +8,7 @@ Endpoints only translate. ``POST /api/match`` lives in ``api_match.py``.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -51,6 +51,7 @@ from loket.core.api import (
     actor,
     apply_filterset,
     apply_sorting,
+    choice_of,
     errors,
     field_error,
     filter_schema,
@@ -63,6 +64,11 @@ from loket.core.api import (
 from loket.core.export import XLSX_CONTENT_TYPE
 from loket.core.models import Municipality, Region
 from loket.core.permissions import scope_of
+
+if TYPE_CHECKING:
+    InstrumentKind = str
+else:
+    InstrumentKind = choice_of(Kind)
 
 router = Router(tags=["instrumenten"])
 
@@ -125,7 +131,7 @@ class InstrumentFields(Input):
 class InstrumentIn(InstrumentFields):
     name: ReqStr200
     summary: ReqStr300
-    kind: Kind
+    kind: InstrumentKind
     provider_kind: ProviderKind
     region: Slug | None = Field(
         None,
@@ -137,7 +143,7 @@ class InstrumentIn(InstrumentFields):
 class InstrumentPatch(InstrumentFields):
     name: ReqStr200 | None = None
     summary: ReqStr300 | None = None
-    kind: Kind | None = None
+    kind: InstrumentKind | None = None
     provider_kind: ProviderKind | None = None
 
 
@@ -284,7 +290,7 @@ def _instrument_data(
             data[key] = resolve_one(organisations, data[key], key)
     for key in ("kind", "provider_kind"):
         if data.get(key) is not None:
-            data[key] = str(data[key].value)
+            data[key] = str(getattr(data[key], "value", data[key]))
     for key in ("phases", "size_classes", "legal_forms"):
         if key in data:
             data[key] = [str(getattr(v, "value", v)) for v in data[key] or []]
@@ -387,7 +393,7 @@ def create_instrument(request: HttpRequest, payload: InstrumentIn) -> Any:
     data = _instrument_data(user, region.pk if region else None, payload)
     for key in ("name", "summary", "kind", "provider_kind"):
         data[key] = getattr(payload, key)
-    data["kind"], data["provider_kind"] = str(payload.kind.value), str(payload.provider_kind.value)
+    data["kind"], data["provider_kind"] = str(payload.kind), str(payload.provider_kind.value)
     instrument = services.create_instrument(user, data, region=region)
     return Status(201, instrument_queryset(user).filter(pk=instrument.pk).first() or instrument)
 

@@ -110,6 +110,9 @@ def _text(max_length: int, min_length: int = 0) -> Any:
     return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length), _NO_NUL]
 
 
+text_of = _text  # public: a bounded string type for schemas with their own maximum
+
+
 # Bounded strings, named by their maximum length; "Req" ones may not be empty.
 Str10 = Annotated[str, StringConstraints(max_length=10), _NO_NUL]
 Str20 = Annotated[str, StringConstraints(max_length=20), _NO_NUL]
@@ -531,3 +534,10 @@ def list_sbi_codes(request: HttpRequest) -> Any:
     from loket.companies.models import SbiCode
 
     return SbiCode.objects.select_related("section")
+
+
+def choice_of(choices: Any) -> Any:
+    """A model's choices (a TextChoices class) as an enum inline in the OpenAPI schema. The
+    class itself would become a schema component named by its class name, and every
+    ``Kind`` of every model would share one ("phone" documented as a funder's kind)."""
+    return Literal[tuple(choices.values)]

@@ -48,3 +48,9 @@ def percent(value: Any, places: int = 1) -> str:
     """Decimal('33.3333') -> '33,3 %'."""
     amount = _decimal(value)
     return "" if amount is None else f"{_dutch(amount, places)} %"
+
+
+def number(value: Any, places: int = 0) -> str:
+    """Decimal('1234.5'), 1 -> '1.234,5'; '' for none."""
+    amount = _decimal(value)
+    return "" if amount is None else _dutch(amount, places)

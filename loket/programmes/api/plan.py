@@ -14,17 +14,22 @@ the request body's schema in the OpenAPI document is the document's own.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from loket.core.api import FieldError, LimitOffset, PathId, Ref, actor, errors
+from loket.core.api import FieldError, LimitOffset, PathId, Ref, actor, choice_of, errors
 from loket.programmes.models import Funder, Programme
 from loket.programmes.queries import can_edit_plan, get_programme_for_user, programmes_visible_to
 from loket.programmes.services import plan_io
+
+if TYPE_CHECKING:
+    FunderKind = str
+else:
+    FunderKind = choice_of(Funder.Kind)
 
 router = Router(tags=["programma's"])
 
@@ -63,7 +68,7 @@ class PlanDocProgrammeOut(Schema):
 
 class PlanDocFunderOut(Schema):
     name: str
-    kind: Funder.Kind
+    kind: FunderKind
     position: int
 
 
