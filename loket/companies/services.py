@@ -276,6 +276,35 @@ def delete_company(actor: User, company: Company) -> None:
                 "plaats van het te verwijderen."
             )
         )
+    if (
+        company.collective_memberships.exists()
+        or company.table_cases.exists()
+        or company.carousel_matches.exists()
+    ):
+        raise ValidationError(
+            _(
+                "Dit bedrijf doet mee in een collectief instrument (cluster, "
+                "samenwerkingsinitiatief, tafel of carrousel); dat telt mee in de "
+                "verantwoording. Voeg het samen met een ander bedrijf in plaats van het te "
+                "verwijderen."
+            )
+        )
+    if company.event_registrations.exists() or company.events_hosted.exists():
+        raise ValidationError(
+            _(
+                "Dit bedrijf heeft zich aangemeld voor een evenement of is er gastheer van; "
+                "dat telt mee in het bereik van het programma. Voeg het samen met een ander "
+                "bedrijf in plaats van het te verwijderen."
+            )
+        )
+    if company.business_cases.exists():
+        raise ValidationError(
+            _(
+                "Dit bedrijf heeft een businesscase in een programma; die telt mee in de "
+                "rapportage. Voeg het samen met een ander bedrijf in plaats van het te "
+                "verwijderen."
+            )
+        )
     with transaction.atomic():
         audit.record(
             actor,
@@ -296,6 +325,9 @@ def merge_companies(actor: User, keep: Company, duplicate: Company) -> Company:
     One audit entry on ``keep`` says what was merged and how many records moved.
     """
     from loket.casework.models import Case, ContactMoment, Referral
+    from loket.collectives.models import Match, Member, TableCase
+    from loket.events.models import Event, Registration
+    from loket.monitoring.models import BusinessCase
     from loket.programmes.models import HourEntry, Trajectory, TrajectoryParticipant, Voucher
 
     scope = scope_of(actor)
@@ -338,12 +370,25 @@ def merge_companies(actor: User, keep: Company, duplicate: Company) -> Company:
             "trajectories": Trajectory.objects.filter(company=duplicate).update(company=keep),
             "vouchers": Voucher.objects.filter(company=duplicate).update(company=keep),
             "hour_entries": HourEntry.objects.filter(company=duplicate).update(company=keep),
+            "event_registrations": Registration.objects.filter(company=duplicate).update(
+                company=keep
+            ),
+            "events_hosted": Event.objects.filter(host_company=duplicate).update(host_company=keep),
+            "table_cases": TableCase.objects.filter(company=duplicate).update(company=keep),
+            "carousel_matches": Match.objects.filter(company=duplicate).update(company=keep),
+            "business_cases": BusinessCase.objects.filter(company=duplicate).update(company=keep),
         }
+        # Memberships of collectives: one both belong to keeps the kept company's.
+        Member.objects.filter(company=duplicate, collective__members__company=keep).delete()
+        moved["collective_memberships"] = Member.objects.filter(company=duplicate).update(
+            company=keep
+        )
         # Participations: a trajectory both took part in keeps one.
         TrajectoryParticipant.objects.filter(
             company=duplicate, trajectory__participations__company=keep
         ).delete()
         TrajectoryParticipant.objects.filter(company=duplicate).update(company=keep)
+        moved["survey_invitations"] = _merge_survey_invitations(keep, duplicate)
         duplicate_id, duplicate_name = duplicate.pk, duplicate.name
         audit.record(
             actor,
@@ -367,6 +412,28 @@ def merge_companies(actor: User, keep: Company, duplicate: Company) -> Company:
         )
         _reindex([keep.pk, duplicate_id])
     return keep
+
+
+def _merge_survey_invitations(keep: Company, duplicate: Company) -> int:
+    """Move the duplicate's survey invitations; where both have one in the same quarter
+    (one per company per quarter), keep the answered one, else the first, and delete the
+    other."""
+    from loket.monitoring.models import SurveyInvitation
+
+    answered = SurveyInvitation.Status.ANSWERED
+    rows = SurveyInvitation.objects.filter(company__in=[keep, duplicate]).order_by(
+        "created_at", "pk"
+    )
+    by_quarter: dict[tuple[int, int], list[SurveyInvitation]] = {}
+    for row in rows:
+        by_quarter.setdefault((row.year, row.quarter), []).append(row)
+    drop: list[int] = []
+    for both in by_quarter.values():
+        if len(both) > 1:
+            winner = next((r for r in both if r.status == answered), both[0])
+            drop.extend(r.pk for r in both if r.pk != winner.pk)
+    SurveyInvitation.objects.filter(pk__in=drop).delete()
+    return SurveyInvitation.objects.filter(company=duplicate).update(company=keep)
 
 
 def merged_company_ids(company: Company) -> list[int]:

@@ -711,6 +711,14 @@ class HourEntry(RegionalModel):
         related_name="hour_entries",
         verbose_name=_("traject"),
     )
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hour_entries",
+        verbose_name=_("evenement"),
+    )
     hours = models.DecimalField(
         _("uren"),
         max_digits=4,

@@ -223,6 +223,13 @@ def test_merge_moves_every_record_and_leaves_an_audit_entry(world):
         "trajectories": 0,
         "vouchers": 0,
         "hour_entries": 0,
+        "event_registrations": 0,
+        "events_hosted": 0,
+        "table_cases": 0,
+        "carousel_matches": 0,
+        "collective_memberships": 0,
+        "survey_invitations": 0,
+        "business_cases": 0,
     }
 
 
@@ -313,6 +320,18 @@ def test_a_company_in_a_trajectory_is_not_deleted(world):
         "van het te verwijderen."
     ]
     assert Company.objects.filter(pk=company.pk).exists()
+
+
+def test_a_company_registered_for_an_event_is_not_deleted_but_merged(world):
+    company = _create(world)
+    programme = f.ProgrammeFactory(region=world.region)
+    event = f.EventFactory(programme=programme)
+    f.RegistrationFactory(event=event, company=company)
+    with pytest.raises(ValidationError) as exc:
+        services.delete_company(world.pam, company)
+    assert "aangemeld voor een evenement" in exc.value.messages[0]
+    assert Company.objects.filter(pk=company.pk).exists()
+    assert event.registrations.get().company_id == company.pk
 
 
 # --- persons and consent -----------------------------------------------------------------

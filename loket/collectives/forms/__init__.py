@@ -1,0 +1,1 @@
+"""Forms of the collectives app, one module per area."""

@@ -1,0 +1,1 @@
+"""What happens to collective instruments: one module per area."""

@@ -1,0 +1,1 @@
+"""What happens to events and registrations: one module per area."""
