@@ -320,6 +320,13 @@ class ContactMomentForm(UtrechtFormMixin, forms.Form):
     confidential = forms.BooleanField(
         label=_("Vertrouwelijk: alleen zichtbaar binnen mijn organisatie"), required=False
     )
+    signal = forms.CharField(
+        label=_("Signaal voor beleid"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_TEXT,
+        required=False,
+        help_text=ContactMoment._meta.get_field("signal").help_text,
+    )
     case = CaseChoiceField(
         label=_("Hoort bij hulpvraag"), queryset=Case.objects.none(), required=False
     )
@@ -348,6 +355,7 @@ class ContactMomentForm(UtrechtFormMixin, forms.Form):
                     "summary": instance.summary,
                     "follow_up_on": instance.follow_up_on,
                     "confidential": instance.confidential,
+                    "signal": instance.signal,
                     "case": instance.case_id,
                 },
             )

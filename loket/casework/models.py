@@ -20,6 +20,7 @@ class ContactMoment(RegionalModel):
         VIDEO = "video", _("videogesprek")
         INTAKE = "intake", _("intake")
         EVENT = "event", _("contact op evenement")
+        TABLE = "table", _("tafelsessie")
 
     company = models.ForeignKey(
         "companies.Company",
@@ -64,6 +65,14 @@ class ContactMoment(RegionalModel):
         default=False,
         help_text=_("Alleen zichtbaar binnen de eigen organisatie."),
     )
+    signal = models.TextField(
+        _("signaal voor beleid"),
+        blank=True,
+        help_text=_(
+            "Wat beleidsmakers moeten weten (antennefunctie): een knelpunt of kans die u "
+            "vaker hoort. Komt zonder naam van het bedrijf in de rapportage."
+        ),
+    )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
 
     class Meta:
@@ -73,6 +82,11 @@ class ContactMoment(RegionalModel):
         indexes = [
             models.Index(fields=["company", "-occurred_at"], name="contact_company_idx"),
             models.Index(fields=["region", "-occurred_at"], name="contact_region_idx"),
+            # Figures of a programme: counted from the index alone (monitoring.measures).
+            models.Index(
+                fields=["region", "occurred_at", "organisation", "kind", "company"],
+                name="contact_figures_idx",
+            ),
             models.Index(fields=["organisation", "company"], name="contact_org_company_idx"),
             models.Index(fields=["author", "follow_up_on"], name="contact_follow_up_idx"),
         ]
@@ -172,6 +186,9 @@ class Case(RegionalModel):
             models.Index(fields=["owner", "status", "deadline"], name="case_queue_idx"),
             models.Index(fields=["company", "-opened_at"], name="case_company_idx"),
             models.Index(fields=["region", "status", "deadline"], name="case_region_idx"),
+            models.Index(
+                fields=["region", "opened_at", "organisation", "company"], name="case_figures_idx"
+            ),
         ]
 
     def __str__(self) -> str:

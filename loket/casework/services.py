@@ -46,6 +46,7 @@ CONTACT_FIELDS = (
     "summary",
     "follow_up_on",
     "confidential",
+    "signal",
     "case",
 )
 CONTACT_M2M = ("persons", "themes", "needs")
@@ -242,6 +243,10 @@ def change_status(
             company_id=case.company_id,
             changes=audit.diff(before, _case_snapshot(case)),
         )
+        if status == S.CLOSED:
+            from loket.monitoring.services import survey
+
+            survey.after_case_closed(case)  # the satisfaction survey, on commit
     return case
 
 
@@ -306,6 +311,7 @@ def record_contact(
     confidential: bool = False,
     case: Case | None = None,
     organisation: Organisation | None = None,
+    signal: str = "",
 ) -> ContactMoment:
     """Record a contact moment (an intake when ``kind`` is intake, with the needs heard).
 
@@ -330,6 +336,7 @@ def record_contact(
         summary=(summary or "").strip(),
         follow_up_on=follow_up_on,
         confidential=confidential,
+        signal=(signal or "").strip(),
     )
     moment.full_clean()
     with transaction.atomic():
@@ -414,6 +421,7 @@ def update_contact_moment(
                 setattr(moment, key, data[key])
         if isinstance(moment.summary, str):
             moment.summary = moment.summary.strip()
+        moment.signal = (moment.signal or "").strip()
         persons = list(data["persons"]) if "persons" in data else []
         _validate_contact(
             moment.company,
