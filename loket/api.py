@@ -124,8 +124,11 @@ from loket.accounts.api import router as accounts_router  # noqa: E402
 from loket.casework.api import router as casework_router  # noqa: E402
 from loket.catalogue.api import router as catalogue_router  # noqa: E402
 from loket.catalogue.api_match import router as match_router  # noqa: E402
+from loket.collectives.api import router as collectives_router  # noqa: E402
 from loket.companies.api import router as companies_router  # noqa: E402
 from loket.core.api import router as reference_router  # noqa: E402
+from loket.events.api import router as events_router  # noqa: E402
+from loket.monitoring.api import router as monitoring_router  # noqa: E402
 from loket.programmes.api import router as programmes_router  # noqa: E402
 
 api.add_router("", accounts_router)
@@ -135,6 +138,9 @@ api.add_router("", reference_router)
 api.add_router("", match_router)
 api.add_router("", catalogue_router)
 api.add_router("", programmes_router)
+api.add_router("", events_router)
+api.add_router("", collectives_router)
+api.add_router("", monitoring_router)
 
 # Anything else under /api/ (a mistyped path, "/companies/abc") answers 404 in JSON, not
 # with an HTML page. Registered last, so every real route matches first.

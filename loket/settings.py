@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "loket.catalogue",
     "loket.portal",
     "loket.programmes",
+    "loket.events",
+    "loket.collectives",
+    "loket.monitoring",
     "loket.demo",
 ]
 
@@ -181,6 +184,16 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["loket.formats"]
+
+# The cache is shared by the web workers and the task worker on one machine (computed
+# figures of the dashboard and reports, login rate limits): files under the var directory.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -13,6 +13,11 @@ urlpatterns = [
     path("bedrijven/", include("loket.companies.urls")),
     path("werk/", include("loket.casework.urls")),
     path("programmas/", include("loket.programmes.urls")),
+    path("evenementen/", include("loket.events.urls")),
+    path("agenda/", include("loket.events.public_urls")),
+    path("collectieven/", include("loket.collectives.urls")),
+    path("monitoring/", include("loket.monitoring.urls")),
+    path("enquete/", include("loket.monitoring.public_urls")),
     path("api/", api.urls),
     # The language switch also saves the choice on the signed-in user's profile.
     path("i18n/setlang/", set_language, name="set_language"),

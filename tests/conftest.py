@@ -18,6 +18,14 @@ from loket.accounts.models import Organisation
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (cached figures, rate limits)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     region = f.RegionFactory()

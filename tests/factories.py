@@ -11,8 +11,28 @@ from django.utils import timezone
 from loket.accounts.models import Membership, Organisation, User
 from loket.casework.models import AssignmentRule, Case, ContactMoment, Referral
 from loket.catalogue.models import Instrument, InstrumentVersion
+from loket.collectives.models import (
+    CarouselRound,
+    Collective,
+    Match,
+    Member,
+    Student,
+    StudentTeam,
+    TableCase,
+    TableSession,
+)
 from loket.companies.models import Company, Person
 from loket.core.models import Municipality, Region
+from loket.events.models import Event, Registration
+from loket.monitoring.models import (
+    ActionLine,
+    BusinessCase,
+    Indicator,
+    Measure,
+    Report,
+    SurveyInvitation,
+    Target,
+)
 from loket.programmes.models import (
     ActivityType,
     Funder,
@@ -338,3 +358,235 @@ class HourEntryFactory(factory.django.DjangoModelFactory):
     date = dt.date(2025, 3, 3)
     activity_type = factory.LazyAttribute(lambda o: ActivityTypeFactory(programme=o.programme))
     hours = factory.LazyFunction(lambda: Decimal("2.00"))
+
+
+# --- events --------------------------------------------------------------------------
+# These write the models directly; use loket.events.services to test the rules.
+
+
+def _in_days(days: int, hour: int = 15) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published public network meeting in two weeks, 15:00-17:00, for 30 people;
+    ``partners=[...]`` sets the co-organisers (default: one new partner)."""
+
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    region = factory.LazyAttribute(lambda o: o.programme.region)
+    kind = Event.Kind.NETWORK
+    title = factory.Sequence(lambda n: f"Netwerkbijeenkomst {n}")
+    description = "Ondernemers ontmoeten elkaar en partners."
+    starts_at = factory.LazyFunction(lambda: _in_days(14))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
+    venue = "TT Hall"
+    address = "De Haar 1, Assen"
+    capacity = 30
+    organiser = factory.LazyAttribute(lambda o: OrganisationFactory(region=o.programme.region))
+    status = Event.Status.PUBLISHED
+
+    @factory.post_generation
+    def partners(self, create, extracted, **kwargs):
+        if create:
+            self.partners.set(extracted or [OrganisationFactory(region=self.region)])
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    region = factory.SelfAttribute("event.region")
+    name = factory.Sequence(lambda n: f"Deelnemer {n}")
+    email = factory.Sequence(lambda n: f"deelnemer{n}@bedrijf.example")
+    company_name = factory.Sequence(lambda n: f"Deelnemend bedrijf {n}")
+    source = Registration.Source.PORTAL
+    status = Registration.Status.CONFIRMED
+
+
+# --- collectives ---------------------------------------------------------------------
+
+
+class CollectiveFactory(factory.django.DjangoModelFactory):
+    """A cluster in the discover phase; ``kind=...`` for the others."""
+
+    class Meta:
+        model = Collective
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    region = factory.LazyAttribute(lambda o: o.programme.region)
+    kind = Collective.Kind.CLUSTER
+    name = factory.Sequence(lambda n: f"Collectief {n}")
+    organisation = factory.LazyAttribute(lambda o: OrganisationFactory(region=o.programme.region))
+    phase = factory.LazyAttribute(
+        lambda o: Collective.Phase.DISCOVER if o.kind == Collective.Kind.CLUSTER else ""
+    )
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    collective = factory.SubFactory(CollectiveFactory)
+    region = factory.SelfAttribute("collective.region")
+    company = factory.LazyAttribute(lambda o: CompanyFactory(region=o.collective.region))
+
+
+class TableSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TableSession
+
+    collective = factory.SubFactory(
+        CollectiveFactory, kind=Collective.Kind.ENTREPRENEUR_TABLE, phase=""
+    )
+    region = factory.SelfAttribute("collective.region")
+    held_at = factory.LazyFunction(lambda: _in_days(7, 19))
+    location = "Provinciehuis Assen"
+
+
+class TableCaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TableCase
+
+    collective = factory.SubFactory(
+        CollectiveFactory, kind=Collective.Kind.FINANCING_TABLE, phase=""
+    )
+    region = factory.SelfAttribute("collective.region")
+    company = factory.LazyAttribute(lambda o: CompanyFactory(region=o.collective.region))
+    question = "Hoe financier ik een nieuwe productielijn?"
+    requested_on = factory.LazyFunction(timezone.localdate)
+    convene_by = factory.LazyAttribute(lambda o: o.requested_on + dt.timedelta(days=21))
+
+
+class CarouselRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CarouselRound
+
+    collective = factory.SubFactory(
+        CollectiveFactory, kind=Collective.Kind.EXPORT_CAROUSEL, phase=""
+    )
+    region = factory.SelfAttribute("collective.region")
+    name = factory.Sequence(lambda n: f"Ronde {n}")
+    school = factory.LazyAttribute(
+        lambda o: OrganisationFactory(region=o.collective.region, kind=Organisation.Kind.SCHOOL)
+    )
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=120))
+
+
+class StudentTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StudentTeam
+
+    round = factory.SubFactory(CarouselRoundFactory)
+    region = factory.SelfAttribute("round.region")
+    name = factory.Sequence(lambda n: f"Team {n}")
+    languages = "Duits, Engels"
+    countries = "Duitsland"
+
+
+class StudentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Student
+
+    round = factory.SubFactory(CarouselRoundFactory)
+    region = factory.SelfAttribute("round.region")
+    name = factory.Sequence(lambda n: f"Student {n}")
+    school = "Hanzehogeschool"
+    study_programme = "International Business"
+    year_of_study = 4
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Match
+
+    round = factory.SubFactory(CarouselRoundFactory)
+    region = factory.SelfAttribute("round.region")
+    company = factory.LazyAttribute(lambda o: CompanyFactory(region=o.round.region))
+    team = factory.LazyAttribute(lambda o: StudentTeamFactory(round=o.round))
+    research_question = "Is er vraag naar ons product in Noord-Duitsland?"
+
+
+# --- monitoring ----------------------------------------------------------------------
+# These write the models directly; use loket.monitoring.services to test the rules.
+
+
+class ActionLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionLine
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    region = factory.SelfAttribute("programme.region")
+    name = factory.Sequence(lambda n: f"Actielijn {n}")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    action_line = factory.SubFactory(ActionLineFactory)
+    programme = factory.SelfAttribute("action_line.programme")
+    region = factory.SelfAttribute("action_line.region")
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    measure = Measure.INTAKES
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    region = factory.SelfAttribute("indicator.region")
+    period = Target.Period.YEAR
+    year = 2026
+    minimum = Decimal("150")
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    region = factory.SelfAttribute("programme.region")
+    year = 2026
+    quarter = 1
+
+
+class BusinessCaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessCase
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    region = factory.SelfAttribute("programme.region")
+    organisation = factory.LazyAttribute(lambda o: OrganisationFactory(region=o.region))
+    company = factory.LazyAttribute(lambda o: CompanyFactory(region=o.region))
+    title = factory.Sequence(lambda n: f"Groeiproject {n}")
+    started_on = dt.date(2026, 2, 1)
+    expected_turnover = Decimal("250000.00")
+    expected_value = Decimal("100000.00")
+    expected_fte = Decimal("3.0")
+
+
+class SurveyInvitationFactory(factory.django.DjangoModelFactory):
+    """A sent invitation (``status``, ``sent_at``); give ``mark`` and ``answered_at`` for
+    an answer."""
+
+    class Meta:
+        model = SurveyInvitation
+
+    company = factory.SubFactory(CompanyFactory)
+    region = factory.SelfAttribute("company.region")
+    email = factory.Sequence(lambda n: f"ondernemer{n}@example.nl")
+    token = factory.Sequence(lambda n: f"survey-token-{n:040d}")
+    year = 2026
+    quarter = 1
+    status = SurveyInvitation.Status.SENT
+    send_after = factory.LazyFunction(timezone.now)
+    sent_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))

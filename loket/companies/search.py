@@ -281,8 +281,19 @@ def reindex_companies(company_ids: Iterable[int]) -> None:
     with transaction.atomic():
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            CompanySearchEntry.objects.filter(company_id__in=chunk).delete()
-            CompanySearchEntry.objects.bulk_create(_entry(row) for row in _entry_rows(chunk))
+            entries = [_entry(row) for row in _entry_rows(chunk)]
+            kept = {entry.company_id for entry in entries}
+            CompanySearchEntry.objects.filter(company_id__in=chunk).exclude(
+                company_id__in=kept
+            ).delete()
+            # An upsert, not delete-then-insert: two transactions reindexing the same
+            # company at once (parallel registrations) would both insert the row.
+            CompanySearchEntry.objects.bulk_create(
+                entries,
+                update_conflicts=True,
+                unique_fields=["company"],
+                update_fields=["region", "names", "persons", "place", "document"],
+            )
 
 
 def rebuild_search_index() -> int:

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -97,6 +98,24 @@ def _list_url() -> str:
 # --- the company page --------------------------------------------------------------------
 
 
+def _section_flags() -> dict[str, Exists]:
+    """Whether the company has anything for the page's trajectory, collective, event and
+    business case sections, read with the company itself: most companies have none, and
+    each section's own (scoped) query is only asked when there is something to show."""
+    from loket.collectives.models import Member
+    from loket.events.models import Registration
+    from loket.monitoring.models import BusinessCase
+    from loket.programmes.models import TrajectoryParticipant
+
+    company = OuterRef("pk")
+    return {
+        "has_trajectories": Exists(TrajectoryParticipant.objects.filter(company=company)),
+        "has_memberships": Exists(Member.objects.filter(company=company)),
+        "has_registrations": Exists(Registration.objects.filter(company=company)),
+        "has_business_cases": Exists(BusinessCase.objects.filter(company=company)),
+    }
+
+
 @login_required
 @require_GET
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -105,7 +124,8 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(
         companies_visible_to(request.user)
         .select_related("municipality", "account_manager")
-        .prefetch_related(sbi_prefetch(), "themes", "business_associations"),
+        .prefetch_related(sbi_prefetch(), "themes", "business_associations")
+        .annotate(**_section_flags()),
         pk=pk,
     )
     page = company_timeline(request.user, company, page=_page_number(request), size=_page_size())
@@ -124,7 +144,9 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "work": open_work(request.user, company),
             "persons": list(company.persons.order_by("name", "id")),
             "suggestions": suggest(company, show_excluded=wants_excluded(request.GET)),
-            "company_trajectories": trajectories_for_company(request.user, company),
+            "company_trajectories": trajectories_for_company(request.user, company)
+            if company.has_trajectories  # type: ignore[attr-defined]  # (_section_flags)
+            else None,
             **_company_permissions(scope, company),
         }
     )

@@ -33,9 +33,11 @@ from loket.casework.models import Case, ContactMoment, Referral
 from loket.companies.models import Company, Consent, Person, SbiCode
 from loket.core.models import AuditEvent, Municipality, Region
 from loket.demo import data
+from loket.demo.activities import load_activities
 from loket.demo.assignment import load_rules
 from loket.demo.build_casework import History
 from loket.demo.catalogue import flush_shared, load_catalogue
+from loket.demo.monitoring import load_monitoring_counts
 from loket.demo.people import create_cast
 from loket.demo.programmes import flush_programmes, load_programme
 
@@ -169,6 +171,14 @@ def generate(
         programme = load_programme(region, today=timezone.localdate(now), seed=seed)
         counts.update({f"programme_{k}": v for k, v in programme.items()})
         timings["programme"] = time.perf_counter() - mark
+        # Events and collective instruments of the programme.
+        mark = time.perf_counter()
+        counts.update(load_activities(region, today=timezone.localdate(now), seed=seed))
+        timings["activities"] = time.perf_counter() - mark
+        # Monitoring: indicators and targets, the survey, business cases, reports.
+        mark = time.perf_counter()
+        counts.update(load_monitoring_counts(region, today=timezone.localdate(now), seed=seed))
+        timings["monitoring"] = time.perf_counter() - mark
     if rebuild_index:
         mark = time.perf_counter()
         from loket.companies.search import rebuild_search_index

@@ -158,7 +158,11 @@ class Work:
             sbi[pk].add(code)
         self.companies = [
             Candidate(pk, employees, founded, manager, frozenset(themes[pk]), frozenset(sbi[pk]))
-            for pk, employees, founded, manager in Company.objects.filter(region_id=region)
+            # (companies of the region's municipalities: not the collectives' companies
+            # from outside the region, so the programme is the same whatever came after)
+            for pk, employees, founded, manager in Company.objects.filter(
+                region_id=region, municipality__isnull=False
+            )
             .order_by("pk")
             .values_list("pk", "employees", "founded_on", "account_manager_id")
         ]
@@ -171,7 +175,7 @@ class Work:
         self.visible: dict[int, list[int]] = {
             user.pk: list(
                 companies_visible_to(user)
-                .filter(region_id=region)
+                .filter(region_id=region, municipality__isnull=False)
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )

@@ -558,8 +558,30 @@ def _plan(
 def flush_programmes(region: Region) -> None:
     """Delete the region's programmes and everything in them, in an order their
     protected references allow (before the companies and organisations go)."""
+    from loket.casework.models import ContactMoment
+    from loket.collectives.models import Collective, TableCase
+    from loket.events.models import Event, Registration
+
+    # The contact moments that attendance and the tables put on the timelines go with them.
+    moment_ids = [
+        *Registration.objects.filter(region=region, contact_moment__isnull=False).values_list(
+            "contact_moment_id", flat=True
+        ),
+        *TableCase.objects.filter(region=region, contact_moment__isnull=False).values_list(
+            "contact_moment_id", flat=True
+        ),
+    ]
+    ContactMoment.objects.filter(pk__in=moment_ids).delete()
+    from loket.monitoring.models import ActionLine, BusinessCase, Report, SurveyInvitation
+
     for model in (
+        Report,  # and its narratives and versions
+        BusinessCase,
+        SurveyInvitation,
+        ActionLine,  # and its indicators and targets
         HourEntry,
+        Event,  # and its registrations
+        Collective,  # and its members, sessions, cases, rounds, teams, students, matches
         CapOverride,
         Voucher,
         Trajectory,  # and its participants

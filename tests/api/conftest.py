@@ -172,7 +172,134 @@ def objects(data):
         activity_type=activity_type,
         company=data.assen_co,
     )
+    # An event organised by the bureau with Gemeente Assen (bob co-organises; charlie's
+    # Gemeente Emmen has no part in it), with a registration of club_co's person (below).
+    event = f.EventFactory(
+        programme=programme, organiser=w.bureau, partners=[w.gem_assen], plan_line=plan_line
+    )
+    # Collectives of the bureau: a cluster with assen_co as a member, a financing table
+    # with a session and a case of assen_co, an export carousel with a round (school:
+    # Gemeente Assen stands in for nobody; the round's school is a new organisation), a
+    # team, a student and a match.
+    # (club_co, a company of Assen in collectives and events only, so that assen_co can be
+    # deleted)
+    club_co = f.CompanyFactory(region=w.region, name="Zorgtech Assen", municipality=w.assen)
+    club_person = f.PersonFactory(company=club_co, name="Cor Zorgtech")
+    registration = f.RegistrationFactory(
+        event=event,
+        name=club_person.name,
+        email=club_person.email,
+        company=club_co,
+        person=club_person,
+    )
+    cluster = f.CollectiveFactory(programme=programme, organisation=w.bureau, name="Cluster Zorg")
+    member = f.MemberFactory(collective=cluster, company=club_co)
+    table = f.CollectiveFactory(
+        programme=programme, organisation=w.bureau, kind="financing_table", phase=""
+    )
+    session = f.TableSessionFactory(collective=table)
+    table_case = f.TableCaseFactory(collective=table, company=club_co, session=session)
+    carousel = f.CollectiveFactory(
+        programme=programme, organisation=w.bureau, kind="export_carousel", phase=""
+    )
+    carousel_round = f.CarouselRoundFactory(collective=carousel)
+    team = f.StudentTeamFactory(round=carousel_round)
+    student = f.StudentFactory(round=carousel_round, team=team)
+    match = f.MatchFactory(round=carousel_round, company=club_co, team=team)
+    # >>> monitoring-indicators
+    # An action line "Export" of the programme with an indicator (table sessions on
+    # export, a range target 5-10 in 2026), and an empty action line that can be deleted.
+    ind_line = f.ActionLineFactory(programme=programme, name="Export")
+    ind_empty_line = f.ActionLineFactory(programme=programme, name="Leeg")
+    ind_indicator = f.IndicatorFactory(
+        action_line=ind_line, name="Thematafels voor exporteurs", measure="table_sessions"
+    )
+    ind_target = f.TargetFactory(indicator=ind_indicator, year=2026, minimum=5, maximum=10)
+    monitoring_indicators = {
+        "ind_line": ind_line,
+        "ind_empty_line": ind_empty_line,
+        "ind_indicator": ind_indicator,
+        "ind_target": ind_target,
+    }
+    # <<< monitoring-indicators
+    # >>> monitoring-survey
+    monitoring_survey = {}
+    # <<< monitoring-survey
+    # >>> monitoring-business
+    # Business cases of the programme: the bureau's with quiet_co (programme staff see it,
+    # bob does not) and Gemeente Assen's with club_co (programme staff see it; alice and
+    # adam of the bureau may not change it: 403; bob and pam may).
+    bc_bureau = f.BusinessCaseFactory(
+        programme=programme, organisation=w.bureau, company=data.quiet_co
+    )
+    bc_assen = f.BusinessCaseFactory(programme=programme, organisation=w.gem_assen, company=club_co)
+    monitoring_business = {
+        "bc_bureau": bc_bureau,
+        "bc_assen": bc_assen,
+        "bc_quiet_co": data.quiet_co,
+    }
+    # <<< monitoring-business
+    # >>> monitoring-dashboard
+    monitoring_dashboard = {}
+    # <<< monitoring-dashboard
+    # >>> monitoring-municipality
+    monitoring_municipality = {"municipality_assen": w.assen, "municipality_emmen": w.emmen}
+    # <<< monitoring-municipality
+    # >>> monitoring-reports
+    # Reports of the programme: the merged one (programme staff see it, bob does not)
+    # and Gemeente Assen's (bob writes it) with two submitted versions; an action line.
+    import datetime as _dt
+
+    from loket.monitoring.models import Report as _Report
+    from loket.monitoring.models import ReportVersion as _ReportVersion
+
+    report_line = f.ActionLineFactory(programme=programme, name="Digitalisering")
+    merged_report = _Report.objects.create(
+        programme=programme, region=w.region, year=2026, quarter=1
+    )
+    assen_report = _Report.objects.create(
+        programme=programme, region=w.region, year=2026, quarter=1, organisation=w.gem_assen
+    )
+    for number in (1, 2):
+        _ReportVersion.objects.create(
+            report=assen_report,
+            region=w.region,
+            number=number,
+            data={"indicators": [], "narratives": []},
+            pdf=b"%PDF",
+            xlsx=b"PK",
+            pdf_sha256="0" * 64,
+            xlsx_sha256="0" * 64,
+            submitted_at=_dt.datetime(2026, 4, number, 10, tzinfo=_dt.UTC),
+        )
+    monitoring_reports = {
+        "report_line": report_line,
+        "merged_report": merged_report,
+        "assen_report": assen_report,
+        "report_gem_assen": w.gem_assen,
+        "report_version_1": SimpleNamespace(pk=1),
+    }
+    # <<< monitoring-reports
     named = {
+        **monitoring_indicators,
+        **monitoring_survey,
+        **monitoring_business,
+        **monitoring_dashboard,
+        **monitoring_municipality,
+        **monitoring_reports,
+        "event": event,
+        "registration": registration,
+        "cluster": cluster,
+        "member": member,
+        "table": table,
+        "session": session,
+        "table_case": table_case,
+        "carousel": carousel,
+        "round": carousel_round,
+        "team": team,
+        "student": student,
+        "match": match,
+        "club_co": club_co,
         "programme": programme,
         "funder": funder,
         "activity_type": activity_type,
@@ -204,6 +331,8 @@ def resolve_body(body: Any, pk: dict[str, int]) -> Any:
     """A body of the permission table with "@name" replaced by that object's id."""
     if isinstance(body, dict):
         return {k: resolve_body(v, pk) for k, v in body.items()}
+    if isinstance(body, list):
+        return [resolve_body(v, pk) for v in body]
     if isinstance(body, str) and body.startswith("@"):
         return pk[body[1:]]
     return body

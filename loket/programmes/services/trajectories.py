@@ -414,6 +414,9 @@ def complete_trajectory(
         old, locked.status, locked.completed_on = locked.status, Status.COMPLETED, day
         locked.save()
         _record_status(actor, locked, old, on=day.isoformat())
+        from loket.monitoring.services import survey
+
+        survey.after_trajectory_completed(locked)  # the satisfaction survey, on commit
     return locked
 
 

@@ -247,6 +247,8 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "line_count": len(lines),
             "can_edit": can_edit,
             "area_links": area_links(programme, can_edit),
+            # the survey's results are for programme staff only
+            "sees_satisfaction": scope_of(request.user).is_programme_staff(programme.region_id),
         },
     )
 

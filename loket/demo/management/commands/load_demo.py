@@ -15,8 +15,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from loket.companies.search import rebuild_search_index
 from loket.core.models import Region
+from loket.demo.activities import load_activities
+from loket.demo.activities import summary as activity_summary
 from loket.demo.generator import REGION_SLUG, Scale, demo_allowed, flush, generate, is_loaded
+from loket.demo.monitoring import load_monitoring_counts
+from loket.demo.monitoring import summary as monitoring_summary
 from loket.demo.people import CREDENTIALS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 from loket.demo.programmes import existing_programme, load_programme
 from loket.demo.programmes import summary as programme_summary
@@ -117,20 +122,57 @@ class Command(BaseCommand):
                 }
             )
         )
+        self.stdout.write(
+            activity_summary(
+                {k.removeprefix("activity_"): v for k, v in c.items() if k.startswith("activity_")}
+            )
+        )
+        self.stdout.write(
+            monitoring_summary(
+                {
+                    k.removeprefix("monitoring_"): v
+                    for k, v in c.items()
+                    if k.startswith("monitoring_")
+                }
+            )
+        )
         if options["verbosity"] >= 2:
             steps = ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items())
             self.stdout.write(f"Stappen / steps: {steps}")
         self.print_credentials()
 
     def top_up(self, seed: int) -> None:
-        """A demo loaded before the programme part existed gets its programme now."""
+        """A demo loaded before the programme part (or its events and collectives) existed
+        gets it now."""
         region = Region.objects.filter(slug=REGION_SLUG).first()
-        if region is None or existing_programme(region) is not None:
+        if region is None:
+            return
+        if existing_programme(region) is None:
+            with transaction.atomic():
+                counts = load_programme(region, today=timezone.localdate(), seed=seed)
+            if counts:
+                self.stdout.write(self.style.SUCCESS(programme_summary(counts)))
+        programme = existing_programme(region)
+        if programme is not None and not programme.action_lines.exists():
+            with transaction.atomic():
+                monitoring = load_monitoring_counts(region, today=timezone.localdate(), seed=seed)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    monitoring_summary(
+                        {k.removeprefix("monitoring_"): v for k, v in monitoring.items()}
+                    )
+                )
+            )
+        if programme is None or (programme.events.exists() and programme.collectives.exists()):
             return
         with transaction.atomic():
-            counts = load_programme(region, today=timezone.localdate(), seed=seed)
-        if counts:
-            self.stdout.write(self.style.SUCCESS(programme_summary(counts)))
+            activities = load_activities(region, today=timezone.localdate(), seed=seed)
+        rebuild_search_index()  # the collectives bring two companies from outside the region
+        self.stdout.write(
+            self.style.SUCCESS(
+                activity_summary({k.removeprefix("activity_"): v for k, v in activities.items()})
+            )
+        )
 
     def print_credentials(self) -> None:
         out = self.stdout
