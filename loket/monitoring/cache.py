@@ -4,8 +4,9 @@ The dashboard, a draft report and the municipality view ask the same aggregate q
 on every visit; at 400,000 contact moments those take seconds, longer than a page may.
 ``remember`` keeps the result in Django's cache together with the region's
 ``FigureStamp`` at the time it was computed (reading the stamp is one small query). Any
-change to a counted record raises the stamp (``signals.py``); bulk writes that bypass the
-signals (``QuerySet.update``, ``bulk_create``) call ``touch`` themselves.
+change to a counted record raises the stamp once its transaction has committed
+(``changed``, called by ``signals.py``); bulk writes that bypass the signals
+(``QuerySet.update``, ``bulk_create``) call ``changed`` themselves.
 
 - The stamp still matches: the cached figures are returned.
 - The stamp rose since (a record changed): the cached figures are returned as they are,
@@ -50,6 +51,15 @@ def touch(region_id: int | None) -> None:
         return
     if not FigureStamp.objects.filter(region_id=region_id).update(version=F("version") + 1):
         FigureStamp.objects.get_or_create(region_id=region_id, defaults={"version": 1})
+
+
+def changed(region_id: int | None) -> None:
+    """Raise the region's stamp once the current transaction commits. The change itself
+    is saved by then: should raising the stamp fail (a busy database), that is logged and
+    the figures catch up at the next change, rather than the person who saved being
+    shown an error for a change that was made."""
+    if region_id is not None:
+        transaction.on_commit(lambda: touch(region_id), robust=True)
 
 
 def _name(region_id: int, key: Any) -> str:

@@ -1,11 +1,10 @@
-"""Raise the region's figure stamp (``cache.touch``) whenever a record that a measure
+"""Raise the region's figure stamp (``cache.changed``) whenever a record that a measure
 counts is saved or deleted, or its themes/needs change."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -14,11 +13,9 @@ def _region_of(instance: Any) -> int | None:
 
 
 def _changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from loket.monitoring.cache import touch
+    from loket.monitoring.cache import changed
 
-    region_id = _region_of(instance)
-    if region_id is not None:
-        transaction.on_commit(lambda: touch(region_id))
+    changed(_region_of(instance))
 
 
 def connect() -> None:

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from loket.monitoring import cache as figures
 from loket.monitoring.models import SurveyInvitation, SurveySettings
 from loket.monitoring.services.survey import is_opted_out, settings_for
 
@@ -84,6 +85,7 @@ def _send_invitations(now: dt.datetime, valid: dict[int, int]) -> int:
         )
         if not claimed:
             continue
+        figures.changed(region_id)  # the response rate counts invitations sent
         invitation.status, invitation.sent_at, invitation.expires_at = S.SENT, now, expires
         try:
             survey_message(invitation, "invitation").send()

@@ -154,3 +154,43 @@ def test_run_scheduled_sends_due_surveys(world):
     _scheduled(world)
     call_command("run_scheduled", stdout=io.StringIO())
     assert len(mail.outbox) == 1
+
+
+def test_sending_invitations_counts_at_once_in_the_dashboards_response_rate(
+    world, django_capture_on_commit_callbacks
+):
+    """The response rate counts invitations sent; sending is a bulk update without model
+    signals, so the task itself marks the cached figures out of date."""
+    from loket.monitoring.dashboard import dashboard_data
+    from loket.monitoring.models import Measure
+
+    today = timezone.localdate()
+    programme = f.ProgrammeFactory(
+        region=world.region,
+        organisations=[world.bureau],
+        starts_on=dt.date(today.year, 1, 1),
+        ends_on=dt.date(today.year, 12, 31),
+    )
+    line = f.ActionLineFactory(programme=programme, name="Tevredenheid")
+    f.IndicatorFactory(action_line=line, name="Respons", measure=Measure.RESPONSE_RATE)
+    quarter = (today.month - 1) // 3 + 1
+    f.SurveyInvitationFactory(
+        company=f.CompanyFactory(region=world.region),
+        programme=programme,
+        status=S.ANSWERED,
+        mark=8,
+        answered_at=timezone.now(),
+    )
+    _scheduled(world, programme=programme)
+
+    def response_rate():
+        with django_capture_on_commit_callbacks(execute=True):  # the refresh runs
+            data = dashboard_data(programme, today.year, quarter, None)
+        return data["stale"], data["realisation"][0]["indicators"][0]["quarter"]
+
+    assert response_rate() == (False, "100.0")  # cached: one sent, one answered
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _run()["sent"] == 1
+    # the page says the figures are being brought up to date, and then they count it
+    assert response_rate() == (True, "100.0")
+    assert response_rate() == (False, "50.0")
