@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from loket.core.models import AuditEvent
 from loket.events.models import Registration
 from tests import factories as f
 from tests.events.registration_helpers import event_of, mails_to
@@ -49,6 +50,9 @@ def test_register_list_read_and_cancel(
 
     listed = api.get(f"/events/{event.pk}/registrations").json()
     assert [r["name"] for r in listed["items"]] == ["Anna de Bakker", "Bert Bel"]
+    # reading who registered is in the audit trail, as on the event page
+    viewed = AuditEvent.objects.get(object_id=event.pk, action=AuditEvent.Action.VIEW)
+    assert (viewed.actor, viewed.changes) == (world.alice, {"registrations": 2})
     assert api.get(f"/registrations/{body['id']}").json()["name"] == "Anna de Bakker"
 
     with django_capture_on_commit_callbacks(execute=True):

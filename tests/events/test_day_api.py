@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from loket.casework.models import Case, ContactMoment
+from loket.core.models import AuditEvent
 from loket.events.models import Registration
 from tests.api.conftest import ApiClient
 from tests.events.day_helpers import setup, started_event
@@ -39,6 +40,8 @@ def test_the_whole_day_through_the_api(world, day, alice):
         "Bert de Vries",
         "Carla Smit",
     ]
+    viewed = AuditEvent.objects.get(object_id=day.event.pk, action=AuditEvent.Action.VIEW)
+    assert (viewed.actor, viewed.changes) == (world.alice, {"checkin_list": 3})
     ticked = alice.post(f"/registrations/{day.anna.pk}/check-in", {"present": True})
     assert ticked.status_code == 200
     assert ticked.json()["attendance"] == "present"

@@ -44,6 +44,7 @@ from loket.events.queries import (
     get_registration_for_user,
 )
 from loket.events.services import attendance, follow_up
+from loket.events.services import events as events_services
 from loket.events.services.follow_up import NOTE_MAX_LENGTH
 
 router = Router(tags=["evenementen"])
@@ -164,8 +165,12 @@ def _rows(rows: list[Row]) -> list[dict[str, Any]]:
 )
 @paginate(LimitOffset)
 def list_attendance(request: HttpRequest, event_id: PathId) -> QuerySet[Registration]:
-    event = get_event_for_user(actor(request), event_id)
-    return checkin_rows(actor(request), event)
+    """Names and companies of who is expected: every read is audited, as on the page."""
+    user = actor(request)
+    event = get_event_for_user(user, event_id)
+    rows = checkin_rows(user, event)
+    events_services.view_checkin_list(user, event, rows.count())
+    return rows
 
 
 @router.post(

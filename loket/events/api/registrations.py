@@ -33,6 +33,7 @@ from loket.core.models import Municipality
 from loket.events import queries
 from loket.events.queries import can_manage_event
 from loket.events.services import attendance
+from loket.events.services import events as events_services
 from loket.events.services import registration as services
 
 router = Router(tags=["evenementen"])
@@ -79,9 +80,13 @@ class RegistrationOut(Schema):
 )
 @paginate(LimitOffset)
 def list_registrations(request: HttpRequest, event_id: PathId) -> Any:
-    """Alle aanmeldingen (ook wachtlijst en afgemeld), in volgorde van aanmelden."""
-    event = queries.get_event_for_user(actor(request), event_id)
-    return queries.registrations_of(actor(request), event).order_by("registered_at", "id")
+    """Alle aanmeldingen (ook wachtlijst en afgemeld), in volgorde van aanmelden. Elke
+    keer dat de lijst wordt opgevraagd, komt in de audittrail (wie, wanneer, hoeveel)."""
+    user = actor(request)
+    event = queries.get_event_for_user(user, event_id)
+    rows = queries.registrations_of(user, event).order_by("registered_at", "id")
+    events_services.view_registrations(user, event, rows.count())
+    return rows
 
 
 @router.post(

@@ -322,8 +322,14 @@ def cancel_event(actor: User, event: Event, reason: str = "") -> Event:
 
 
 def view_registrations(actor: User, event: Event, count: int) -> None:
-    """Showing who registered is showing personal data: audited (who, when, how many)."""
+    """Showing who registered is showing personal data: audited (who, when, how many),
+    on the event page and through the API alike."""
     audit.record(actor, AuditEvent.Action.VIEW, event, changes={"registrations": count})
+
+
+def view_checkin_list(actor: User, event: Event, count: int) -> None:
+    """The list at the door shows names and companies: audited like the registrations."""
+    audit.record(actor, AuditEvent.Action.VIEW, event, changes={"checkin_list": count})
 
 
 def companies_for(actor: User, region_id: int) -> Any:

@@ -24,8 +24,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from loket.companies.forms import add_service_errors
-from loket.core import audit
-from loket.core.models import AuditEvent
 from loket.events.figures import event_figures
 from loket.events.forms.day import AttendanceForm, CheckinSearchForm, FollowUpForm, WalkInForm
 from loket.events.models import Event, Registration
@@ -37,6 +35,7 @@ from loket.events.queries import (
     get_registration_for_user,
 )
 from loket.events.services import attendance, follow_up, linking
+from loket.events.services import events as events_services
 
 # --- the check-in list ---------------------------------------------------------------------
 
@@ -75,12 +74,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
         if query:
             rows = rows.filter(Q(name__icontains=query) | Q(company_name__icontains=query))
     registrations = list(rows)
-    audit.record(
-        request.user,
-        AuditEvent.Action.VIEW,
-        event,
-        changes={"checkin_list": len(registrations)},
-    )
+    events_services.view_checkin_list(request.user, event, len(registrations))  # type: ignore[arg-type]
     present = sum(1 for r in registrations if r.attendance == Registration.Attendance.PRESENT)
     context = _checkin_context(
         request,
