@@ -141,11 +141,8 @@ def _data(user: User, programme: Programme, payload: BusinessCaseFields) -> dict
 
 
 def _out(user: User, pk: int) -> BusinessCase:
-    case = (
-        BusinessCase.objects.select_related("programme", "organisation", "company")
-        .filter(pk=pk)
-        .get()
-    )
+    """The case as the user sees it now (read again, among the cases they see)."""
+    case = get_business_case_for_user(user, pk)
     case.may_change = can_edit_business_case(user, case)  # type: ignore[attr-defined]
     return case
 
@@ -198,9 +195,7 @@ def create_business_case(
     summary="Businesscase",
 )
 def get_business_case(request: HttpRequest, case_id: PathId) -> Any:
-    user = actor(request)
-    get_business_case_for_user(user, case_id)
-    return _out(user, case_id)
+    return _out(actor(request), case_id)
 
 
 @router.patch(
