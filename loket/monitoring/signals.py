@@ -30,7 +30,17 @@ def connect() -> None:
         SurveyInvitation,
         Target,
     )
-    from loket.programmes.models import HourEntry, Trajectory, Voucher
+    from loket.programmes.models import (
+        Funder,
+        HourEntry,
+        HourlyRate,
+        PlanLine,
+        PlanLineFunding,
+        Programme,
+        Scheme,
+        Trajectory,
+        Voucher,
+    )
 
     counted = (
         Case,
@@ -49,6 +59,13 @@ def connect() -> None:
         ActionLine,
         Indicator,
         Target,
+        # the report's financing part: the plan, its funders and rates, the period
+        Programme,
+        Funder,
+        HourlyRate,
+        PlanLine,
+        PlanLineFunding,
+        Scheme,
     )
     for model in counted:
         post_save.connect(_changed, sender=model, dispatch_uid=f"figures-{model.__name__}")

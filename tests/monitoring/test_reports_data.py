@@ -10,6 +10,7 @@ import pytest
 from loket.monitoring import report_data
 from loket.monitoring.models import Report
 from loket.monitoring.services import reports as services
+from loket.programmes.models import PlanLineFunding
 from tests import factories as f
 from tests.monitoring.reports_world import build_world, moment
 
@@ -87,6 +88,37 @@ def test_the_draft_sees_a_new_record_once_it_is_saved(
     with django_capture_on_commit_callbacks(execute=True):
         moment(world, world.bureau, dt.date(2026, 3, 29))
     assert _row(report_data.build(rw.merged, fresh=True))["quarter"] == "7"
+
+
+def test_the_drafts_financing_follows_a_change_of_the_plan(
+    rw, world, django_capture_on_commit_callbacks
+):
+    """The plan is not a counted record, but the report's financing part reads it."""
+    funder = f.FunderFactory(programme=rw.programme, name="Provincie Drenthe")
+    with django_capture_on_commit_callbacks(execute=True):
+        line = f.PlanLineFactory(
+            programme=rw.programme, year=2026, organisation=world.bureau, count=2
+        )
+        funding = PlanLineFunding.objects.create(
+            region=world.region, line=line, funder=funder, hours_share=100
+        )
+
+    def planned_hours():
+        with django_capture_on_commit_callbacks(execute=True):  # the refresh runs
+            data, stale = report_data.build_state(rw.merged)
+        row = next(r for r in data["financing"]["rows"] if r[0] == "Provincie Drenthe")
+        return stale, row
+
+    stale, before = planned_hours()
+    assert not stale
+    with django_capture_on_commit_callbacks(execute=True):
+        funding.hours_share = 50
+        funding.save()
+    stale, _row_now = planned_hours()
+    assert stale  # the figures say they are being brought up to date
+    stale, after = planned_hours()
+    assert not stale
+    assert after != before
 
 
 def test_final_report_covers_the_whole_programme(rw, world):
