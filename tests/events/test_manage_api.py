@@ -198,7 +198,7 @@ def test_garbage_filters_answer_422(world, data, api, query, loc):
         ({"starts_at": 1700000000}, "starts_at"),
         ({"starts_at": "0001-01-01T10:00"}, "starts_at"),
         ({"ends_at": in_days(21, 14).isoformat()}, "ends_at"),
-        ({"registration_deadline": in_days(22).isoformat()}, "registration_deadline"),
+        ({"registration_deadline": in_days(25).isoformat()}, "registration_deadline"),
         ({"capacity": 0}, "capacity"),
         ({"capacity": 10**12}, "capacity"),
         ({"capacity": "veel"}, "capacity"),

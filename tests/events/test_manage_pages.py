@@ -208,7 +208,7 @@ def test_an_advisor_creates_an_event(world, data, login):
         ({"starts_at": "01-01-0001 10:00"}, "starts_at", "Kies een datum tussen"),
         ({"ends_at": in_days(21, 14).strftime("%Y-%m-%dT%H:%M")}, "ends_at", "na het begin"),
         (
-            {"registration_deadline": in_days(22).strftime("%d-%m-%Y %H:%M")},
+            {"registration_deadline": in_days(25).strftime("%d-%m-%Y %H:%M")},
             "registration_deadline",
             "vóór het evenement begint",
         ),
