@@ -8,7 +8,6 @@ import datetime as dt
 import io
 from collections import Counter
 
-import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -25,7 +24,7 @@ from loket.collectives.models import (
 )
 from loket.core.workdays import add_working_days
 from loket.demo.activities import load_activities
-from loket.demo.generator import Scale, generate
+from loket.demo.generator import Scale
 from loket.demo.programmes import flush_programmes
 from loket.events.models import Event, Registration
 from loket.programmes.models import Programme
@@ -36,15 +35,8 @@ SCALE = Scale(companies=500, contacts=200, cases=20, referrals=10)
 R = Registration
 
 
-@pytest.fixture
-def allowed(settings):
-    settings.LOKET_DEMO_ALLOWED = True
-    return settings
-
-
-@pytest.fixture
-def demo(db, allowed):
-    return generate(seed=7, scale=SCALE, now=NOW, rebuild_index=False)
+# The demo of every test here, generated once for the module (tests/demo/conftest.py).
+DEMO = {"seed": 7, "scale": SCALE, "now": NOW, "rebuild_index": False}
 
 
 def test_events_are_organised_with_partners_and_attendance_is_on_the_timeline(demo):

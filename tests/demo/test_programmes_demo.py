@@ -18,7 +18,7 @@ from loket.accounts.models import Membership, User
 from loket.companies.models import Company, SizeClass
 from loket.companies.queries import companies_visible_to
 from loket.core.workdays import is_working_day
-from loket.demo.generator import Scale, flush, generate
+from loket.demo.generator import Scale, flush
 from loket.demo.programmes import flush_programmes, load_programme
 from loket.programmes import financing
 from loket.programmes.models import (
@@ -46,15 +46,8 @@ S = Trajectory.Status
 CODE = re.compile(r"^IBDO-[2-9A-HJKMNP-TW-Z]{4}-[2-9A-HJKMNP-TW-Z]{4}$")
 
 
-@pytest.fixture
-def allowed(settings):
-    settings.LOKET_DEMO_ALLOWED = True
-    return settings
-
-
-@pytest.fixture
-def demo(db, allowed):
-    return generate(seed=7, scale=TINY, now=NOW, rebuild_index=False)
+# The demo of every test here, generated once for the module (tests/demo/conftest.py).
+DEMO = {"seed": 7, "scale": TINY, "now": NOW, "rebuild_index": False}
 
 
 @pytest.fixture
@@ -407,15 +400,3 @@ def test_flush_removes_the_programme_with_the_companies(demo):
     flush()
     for model in (Programme, Trajectory, Voucher, HourEntry, Company):
         assert not model.objects.exists(), model.__name__
-
-
-def test_the_command_reports_the_programme(db, allowed):
-    out = io.StringIO()
-    call_command(
-        "load_demo",
-        *("--companies", "40", "--contacts", "50", "--cases", "10", "--referrals", "5"),
-        stdout=out,
-    )
-    line = next(x for x in out.getvalue().splitlines() if x.startswith("Programma"))
-    assert re.search(r"1 programma, 52 planregels, 4 regelingen, \d+ trajecten", line)
-    assert re.search(r"\d+ urenregels \([\d.]+ uur\)", line)
