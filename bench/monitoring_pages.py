@@ -19,7 +19,9 @@ programme dashboard of the first programme:
 - the merged quarterly report of the same quarter (made if missing): its page cold and
   warm, building its data afresh, rendering its PDF and XLSX, and downloading a
   submitted version (stored bytes);
-- the municipality view of the municipality with the most companies, cold and warm.
+- the municipality view of the municipality with the most companies, cold and warm;
+- the indicator list (this year's figure of every indicator), cold, warm and after a
+  change.
 
 The targets (issue 6), at 40,000 companies and 400,000 contact moments: the dashboard
 under 300 ms and the report under 2 s at p95.
@@ -136,6 +138,7 @@ def main() -> int:
     municipality_page = reverse("monitoring:municipality_detail", args=[municipality.pk])
     municipality_page += f"?jaar={year}&kwartaal={quarter}"
     draft_pdf = reverse("monitoring:report_draft_pdf", args=[report.pk])
+    indicator_list = reverse("monitoring:indicator_list", args=[programme.pk])
     built = report_data.build(report, fresh=True)
 
     def changed() -> None:
@@ -181,6 +184,15 @@ def main() -> int:
         ("submitted version's PDF (stored bytes)", timed(get(client, version_pdf), args.runs)),
         ("municipality view, cold", timed(get(client, municipality_page), args.runs, cache.clear)),
         ("municipality view, warm", timed(get(client, municipality_page), args.runs)),
+        (
+            "indicator list, cold (figures computed)",
+            timed(get(client, indicator_list), args.runs, cache.clear),
+        ),
+        ("indicator list, warm (figures cached)", timed(get(client, indicator_list), args.runs)),
+        (
+            "indicator list after a change (stale)",
+            timed(get(client, indicator_list), args.runs, changed),
+        ),
     ]
     print(f"{programme.name}, {year} K{quarter} ({connection.vendor})")
     print(f"{'what':45} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")

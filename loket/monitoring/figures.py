@@ -431,3 +431,53 @@ def table_and_series(
         series_by_id[indicator.pk] = [(f"{y} K{q}", known[(y, q)][0]) for y, q in labels]
         rows.append(row_for(programme, indicator, year, quarter, share, known))
     return rows, series_by_id
+
+
+# --- this year's figure of every indicator (the indicator list) -------------------------
+
+
+def year_span(programme: Programme, today: dt.date) -> tuple[int, dt.date, dt.date]:
+    """The current year within the programme period (the nearest year outside it), and
+    the part of it the programme runs."""
+    year = min(max(today.year, programme.starts_on.year), programme.ends_on.year)
+    return year, *_year_bounds(programme, year)
+
+
+def _year_bounds(programme: Programme, year: int) -> tuple[dt.date, dt.date]:
+    return max(dt.date(year, 1, 1), programme.starts_on), min(
+        dt.date(year, 12, 31), programme.ends_on
+    )
+
+
+def realised_in_year(
+    programme: Programme,
+    year: int,
+    share: Iterable[int] | None = None,
+    *,
+    fresh: bool = False,
+    stale_ok: bool = True,
+) -> tuple[dict[int, Decimal | None], bool]:
+    """Each indicator's realised figure in ``year`` by id (one aggregate per indicator;
+    ``share``: only those organisations' part), cached like the dashboard's figures
+    (``cache.remember``), and whether they are stale. An indicator the cached figures do
+    not know yet (just added) has them computed on the spot."""
+    from loket.monitoring import cache
+
+    orgs = None if share is None else sorted(share)
+    start, end = _year_bounds(programme, year)
+    indicators = list(
+        Indicator.objects.filter(programme=programme).select_related(
+            "theme", "need", "organisation", "municipality", "scheme"
+        )
+    )
+
+    def compute() -> dict[int, Decimal | None]:
+        return {i.pk: measures.value(programme, Spec.of(i), start, end, orgs) for i in indicators}
+
+    key = ("indicators", programme.pk, orgs, year)
+    values, stale = cache.remember(
+        programme.region_id, key, compute, fresh=fresh, stale_ok=stale_ok
+    )
+    if any(i.pk not in values for i in indicators):
+        values, stale = cache.remember(programme.region_id, key, compute, fresh=True)
+    return values, stale

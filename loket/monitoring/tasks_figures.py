@@ -1,8 +1,9 @@
 """Keep the cached figures warm, so nobody waits for the aggregates.
 
 ``warm_figures`` (enqueued by ``run_scheduled`` every run) computes, for every programme
-that runs today, the dashboard of the current quarter for the whole programme and for
-each executing organisation's share, and every municipality's view of the quarter. Each
+that runs today, the dashboard of the current quarter and the indicator list's figures
+of the current year for the whole programme and for each executing organisation's
+share, and every municipality's view of the quarter. Each
 is computed only when its cache entry is missing or stale, i.e. after a counted record
 changed (``cache.py``): a quiet night costs one small query per page.
 
@@ -12,6 +13,7 @@ when it hands out figures computed before the region's last change.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -21,6 +23,7 @@ from django_tasks import task
 from loket.core.models import Municipality
 from loket.monitoring import cache
 from loket.monitoring.dashboard import dashboard_data
+from loket.monitoring.figures import realised_in_year, year_span
 from loket.monitoring.municipality import municipality_data
 from loket.programmes.models import Programme
 from loket.programmes.periods import default_period
@@ -46,12 +49,23 @@ def warm_figures() -> int:
                 for organisation_id in sorted(executing_organisation_ids(programme)):
                     dashboard_data(programme, year, quarter, [organisation_id], stale_ok=False)
                     warmed += 1
+                if language == "nl":  # the indicator figures are numbers in any language
+                    warmed += _warm_indicators(programme, today)
             year, quarter = today.year, (today.month - 1) // 3 + 1
             for municipality in Municipality.objects.filter(region_id__in=regions):
                 municipality_data(municipality, year, quarter, stale_ok=False)
                 warmed += 1
     log.info("warm_figures: %s pages", warmed)
     return warmed
+
+
+def _warm_indicators(programme: Programme, today: dt.date) -> int:
+    year = year_span(programme, today)[0]
+    realised_in_year(programme, year, None, stale_ok=False)
+    shares = sorted(executing_organisation_ids(programme))
+    for organisation_id in shares:
+        realised_in_year(programme, year, [organisation_id], stale_ok=False)
+    return 1 + len(shares)
 
 
 @task()
@@ -73,6 +87,13 @@ def _refresh(region_id: int, key: list[Any]) -> bool:
             return False
         with translation.override(language):
             dashboard_data(programme, year, quarter, share, fresh=True)
+        return True
+    if kind == "indicators":
+        _, programme_pk, share, year = key
+        programme = Programme.objects.filter(pk=programme_pk, region_id=region_id).first()
+        if programme is None:
+            return False
+        realised_in_year(programme, year, share, fresh=True)
         return True
     if kind == "municipality":
         _, municipality_pk, year, quarter = key

@@ -185,6 +185,12 @@ def test_refresh_figures_recomputes_each_kind_and_skips_what_is_gone(setup, worl
     key = ["dashboard", programme.pk, None, 2026, 2, "nl"]
     assert refresh_figures.call(world.region.pk, key) is True
     assert refresh_figures.call(world.region.pk, ["municipality", world.assen.pk, 2026, 2])
+    assert refresh_figures.call(world.region.pk, ["indicators", programme.pk, None, 2026])
+    assert figures.realised_in_year(programme, 2026)[0] == {_intakes.pk: Decimal("1")}
+    assert (
+        refresh_figures.call(world.other_region.pk, ["indicators", programme.pk, None, 2026])
+        is False
+    )
     assert not dashboard_data(programme, 2026, 2, None)["stale"]
     assert not municipality_data(world.assen, 2026, 2)["stale"]
     # a programme of another region, a deleted one, an unknown kind: nothing, no error

@@ -8,7 +8,6 @@ A programme or object the user does not see is a 404; seen but not changeable, a
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -26,8 +25,7 @@ from django.views.decorators.http import require_http_methods
 from loket.companies.models import SizeClass
 from loket.core.forms import MAX_PK
 from loket.events.models import Event
-from loket.monitoring import measures
-from loket.monitoring.figures import format_value, target_text
+from loket.monitoring.figures import format_value, realised_in_year, target_text, year_span
 from loket.monitoring.forms.indicators import (
     ActionLineForm,
     IndicatorForm,
@@ -35,7 +33,6 @@ from loket.monitoring.forms.indicators import (
     filter_table,
 )
 from loket.monitoring.links import records_url
-from loket.monitoring.measures import Spec
 from loket.monitoring.models import ActionLine, Indicator, Newness, Starter, Target
 from loket.monitoring.queries import can_define, share_of
 from loket.monitoring.services import indicators as services
@@ -97,22 +94,15 @@ def _to_list(programme: Programme, anchor: str = "") -> HttpResponse:
 # --- the list --------------------------------------------------------------------------
 
 
-def _year_span(programme: Programme, today: dt.date) -> tuple[int, dt.date, dt.date]:
-    """The current year within the programme period (the nearest year outside it)."""
-    year = min(max(today.year, programme.starts_on.year), programme.ends_on.year)
-    start = max(dt.date(year, 1, 1), programme.starts_on)
-    end = min(dt.date(year, 12, 31), programme.ends_on)
-    return year, start, end
-
-
 @login_required
 @require_http_methods(["GET"])
 def indicator_list(request: HttpRequest, programme_pk: int) -> HttpResponse:
     """Action lines with their indicators and targets; per indicator this year's realised
-    figure (one aggregate query per indicator) linking to its records."""
+    figure (``figures.realised_in_year``, cached) linking to its records."""
     programme = _programme(request, programme_pk)
     share = share_of(request.user, programme)
-    year, start, end = _year_span(programme, timezone.localdate())
+    year, start, end = year_span(programme, timezone.localdate())
+    realised, stale = realised_in_year(programme, year, share)
     indicators = (
         Indicator.objects.filter(programme=programme)
         .prefetch_related(
@@ -127,17 +117,15 @@ def indicator_list(request: HttpRequest, programme_pk: int) -> HttpResponse:
             Prefetch("indicators", queryset=indicators.order_by("position", "name", "pk"))
         )
     )
-    org_ids = sorted(share) if share is not None else None
     rows = []
     for line in lines:
         entries = []
         for indicator in line.indicators.all():
-            realised = measures.value(programme, Spec.of(indicator), start, end, org_ids)
             entries.append(
                 {
                     "indicator": indicator,
                     "filters": _filter_text(indicator),
-                    "realised": format_value(realised, indicator.measure),
+                    "realised": format_value(realised.get(indicator.pk), indicator.measure),
                     "records_url": records_url(indicator, start, end),
                     "targets": [
                         {"target": t, "text": target_text(t), "period": _period_text(t)}
@@ -153,6 +141,7 @@ def indicator_list(request: HttpRequest, programme_pk: int) -> HttpResponse:
             "programme": programme,
             "rows": rows,
             "year": year,
+            "stale": stale,
             "share": share,
             "share_names": _share_names(programme, share),
             "can_define": can_define(request.user, programme),
