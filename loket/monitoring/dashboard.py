@@ -42,7 +42,7 @@ from loket.monitoring import antenna, cache, figures, links, measures
 from loket.monitoring.measures import Spec
 from loket.monitoring.models import Measure, Newness
 from loket.programmes.models import Programme
-from loket.programmes.periods import quarter_bounds, quarters
+from loket.programmes.periods import quarter_bounds, quarters, year_bounds
 
 SCHEMA = 1
 TOP_NEEDS = 5
@@ -57,10 +57,6 @@ def label(year: int, quarter: int) -> str:
 
 def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
-
-
-def year_start(programme: Programme, year: int) -> dt.date:
-    return max(dt.date(year, 1, 1), programme.starts_on)
 
 
 def dashboard_data(
@@ -92,7 +88,7 @@ def compute(
     programme: Programme, year: int, quarter: int, share: list[int] | None
 ) -> dict[str, Any]:
     start, end = quarter_bounds(year, quarter)
-    first = year_start(programme, year)
+    first = year_bounds(programme, year)[0]
     return {
         "schema": SCHEMA,
         "programme": {"id": programme.pk, "name": programme.name},

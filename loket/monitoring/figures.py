@@ -35,7 +35,7 @@ from loket.monitoring import measures
 from loket.monitoring.measures import SOURCES, Spec
 from loket.monitoring.models import Indicator, Measure, Target
 from loket.programmes.models import Programme
-from loket.programmes.periods import quarter_bounds
+from loket.programmes.periods import quarter_bounds, year_bounds
 
 THRESHOLD = 5
 ON_TRACK_MARGIN = Decimal("10")
@@ -161,7 +161,7 @@ def _cumulative_period(
         return programme.starts_on, q_end
     if target is not None and target.period == Target.Period.QUARTER:
         return q_start, q_end
-    return max(dt.date(year, 1, 1), programme.starts_on), q_end
+    return year_bounds(programme, year)[0], q_end
 
 
 def _target_span(
@@ -171,8 +171,7 @@ def _target_span(
         return programme.starts_on, programme.ends_on
     if target.period == Target.Period.QUARTER:
         return quarter_bounds(year, quarter)
-    first = max(dt.date(year, 1, 1), programme.starts_on)
-    return first, min(dt.date(year, 12, 31), programme.ends_on)
+    return year_bounds(programme, year)
 
 
 def _status(
@@ -436,19 +435,6 @@ def table_and_series(
 # --- this year's figure of every indicator (the indicator list) -------------------------
 
 
-def year_span(programme: Programme, today: dt.date) -> tuple[int, dt.date, dt.date]:
-    """The current year within the programme period (the nearest year outside it), and
-    the part of it the programme runs."""
-    year = min(max(today.year, programme.starts_on.year), programme.ends_on.year)
-    return year, *_year_bounds(programme, year)
-
-
-def _year_bounds(programme: Programme, year: int) -> tuple[dt.date, dt.date]:
-    return max(dt.date(year, 1, 1), programme.starts_on), min(
-        dt.date(year, 12, 31), programme.ends_on
-    )
-
-
 def realised_in_year(
     programme: Programme,
     year: int,
@@ -464,7 +450,7 @@ def realised_in_year(
     from loket.monitoring import cache
 
     orgs = None if share is None else sorted(share)
-    start, end = _year_bounds(programme, year)
+    start, end = year_bounds(programme, year)
     indicators = list(
         Indicator.objects.filter(programme=programme).select_related(
             "theme", "need", "organisation", "municipality", "scheme"

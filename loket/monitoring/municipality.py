@@ -39,7 +39,7 @@ from loket.monitoring import cache, measures
 from loket.monitoring.measures import SOURCES, Spec
 from loket.monitoring.models import Measure, Newness
 from loket.programmes.models import Programme
-from loket.programmes.periods import quarter_bounds, quarter_of
+from loket.programmes.periods import quarter_bounds, quarter_of, year_bounds
 
 TOP_NEEDS = 5
 ZERO = Decimal("0")
@@ -132,7 +132,7 @@ def _programme(
 ) -> dict[str, Any]:
     q_start, q_end = quarter_bounds(year, quarter)
     q_start, q_end = max(q_start, programme.starts_on), min(q_end, programme.ends_on)
-    y_start = max(dt.date(year, 1, 1), programme.starts_on)
+    y_start = year_bounds(programme, year)[0]
     span = (q_start, q_end, y_start)
     figures: dict[str, tuple[Decimal, Decimal]] = {}
     figures.update(_companies(programme, municipality_id, *span))

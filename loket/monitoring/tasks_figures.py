@@ -23,10 +23,10 @@ from django_tasks import task
 from loket.core.models import Municipality
 from loket.monitoring import cache
 from loket.monitoring.dashboard import dashboard_data
-from loket.monitoring.figures import realised_in_year, year_span
+from loket.monitoring.figures import realised_in_year
 from loket.monitoring.municipality import municipality_data
 from loket.programmes.models import Programme
-from loket.programmes.periods import default_period
+from loket.programmes.periods import default_period, year_span
 from loket.programmes.queries import executing_organisation_ids
 
 log = logging.getLogger(__name__)

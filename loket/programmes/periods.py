@@ -26,6 +26,20 @@ def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     return first, last
 
 
+def year_bounds(programme: Programme, year: int) -> tuple[dt.date, dt.date]:
+    """First and last day of ``year`` that lie in the programme period."""
+    return max(dt.date(year, 1, 1), programme.starts_on), min(
+        dt.date(year, 12, 31), programme.ends_on
+    )
+
+
+def year_span(programme: Programme, today: dt.date) -> tuple[int, dt.date, dt.date]:
+    """The current year within the programme period (the nearest year outside it), and
+    the part of it the programme runs."""
+    year = min(max(today.year, programme.starts_on.year), programme.ends_on.year)
+    return year, *year_bounds(programme, year)
+
+
 def quarters(programme: Programme) -> list[tuple[int, int]]:
     """Every (year, quarter) the programme period touches, in order."""
     out = []
@@ -61,8 +75,7 @@ def period_problem(programme: Programme, year: int, quarter: int) -> str | None:
 def elapsed_fraction(programme: Programme, year: int, until: dt.date) -> Decimal:
     """The part of a plan year that has passed on ``until`` (the end of a quarter), in
     months of that year within the programme period (0 to 1, exact)."""
-    first = max(dt.date(year, 1, 1), programme.starts_on)
-    last = min(dt.date(year, 12, 31), programme.ends_on)
+    first, last = year_bounds(programme, year)
     if first > last:  # a line outside the programme period: its calendar year
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     months = last.month - first.month + 1

@@ -21,7 +21,7 @@ from loket.core.models import Municipality, Theme
 from loket.events import measures
 from loket.events.api.events import Kind as EventKind
 from loket.events.forms.activity import MAX_YEARS
-from loket.events.views.activity import default_period
+from loket.programmes.periods import year_span
 from loket.programmes.queries import get_programme_for_user
 
 router = Router(tags=["evenementen"])
@@ -87,7 +87,7 @@ def programme_activity(
     instrumenten, voor de hele periode en per kwartaal. Standaard: het lopende jaar van
     het programma."""
     programme = get_programme_for_user(actor(request), programme_id)
-    start, end = default_period(programme, timezone.localdate())
+    _year, start, end = year_span(programme, timezone.localdate())
     start, end = params.start or start, params.end or end
     if end < start:
         raise _query_error("end", _("Het einde ligt voor het begin."))

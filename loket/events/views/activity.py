@@ -9,7 +9,6 @@ at the field and the default period, never an error page.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_GET
 from loket.core.export import xlsx_response
 from loket.events import measures
 from loket.events.forms.activity import ActivityForm
-from loket.programmes.models import Programme
+from loket.programmes.periods import year_span
 from loket.programmes.queries import get_programme_for_user
 
 EVENT_LABELS = {
@@ -35,15 +34,6 @@ EVENT_LABELS = {
     "new_companies": gettext_lazy("Nieuwe bedrijven"),
     "known_companies": gettext_lazy("Bekende bedrijven"),
 }
-
-
-def default_period(programme: Programme, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The programme's current year so far (its first year when it has not started, its
-    last when it has ended)."""
-    year = min(max(today.year, programme.starts_on.year), programme.ends_on.year)
-    start = max(dt.date(year, 1, 1), programme.starts_on)
-    end = min(dt.date(year, 12, 31), programme.ends_on)
-    return start, end
 
 
 def collective_labels() -> dict[str, Any]:
@@ -67,7 +57,7 @@ def collective_labels() -> dict[str, Any]:
 @require_GET
 def programme_activity(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk)
-    start, end = default_period(programme, timezone.localdate())
+    _year, start, end = year_span(programme, timezone.localdate())
     form = ActivityForm(programme, request.GET or None, initial={"begin": start, "einde": end})
     filters = measures.Filters()
     status = 200

@@ -287,10 +287,9 @@ def _bounds(programme: Programme, query: IndicatorPeriodQuery) -> tuple[dt.date,
         from loket.programmes.periods import quarter_bounds
 
         return quarter_bounds(query.year, query.quarter)
-    return (
-        max(dt.date(query.year, 1, 1), programme.starts_on),
-        min(dt.date(query.year, 12, 31), programme.ends_on),
-    )
+    from loket.programmes.periods import year_bounds
+
+    return year_bounds(programme, query.year)
 
 
 # --- action lines ----------------------------------------------------------------------

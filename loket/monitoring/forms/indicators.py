@@ -27,7 +27,7 @@ from loket.monitoring.measures import Spec, filter_problems
 from loket.monitoring.models import ActionLine, Indicator, Measure, Newness, Starter, Target
 from loket.programmes.forms.plan import DutchDecimalField
 from loket.programmes.models import Programme, Scheme
-from loket.programmes.periods import quarter_bounds
+from loket.programmes.periods import quarter_bounds, year_bounds
 
 MAX_TARGET = Decimal("9999999999.99")  # 12 digits with 2 decimals
 QUARTERS = [(q, f"K{q}") for q in (1, 2, 3, 4)]
@@ -378,10 +378,7 @@ class PeriodForm(StyledForm):
         if year and quarter:
             return quarter_bounds(year, quarter)
         if year:
-            return (
-                max(dt.date(year, 1, 1), programme.starts_on),
-                min(dt.date(year, 12, 31), programme.ends_on),
-            )
+            return year_bounds(programme, year)
         return programme.starts_on, programme.ends_on
 
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 from loket.companies.models import SizeClass
 from loket.core.forms import MAX_PK
 from loket.events.models import Event
-from loket.monitoring.figures import format_value, realised_in_year, target_text, year_span
+from loket.monitoring.figures import format_value, realised_in_year, target_text
 from loket.monitoring.forms.indicators import (
     ActionLineForm,
     IndicatorForm,
@@ -38,6 +38,7 @@ from loket.monitoring.queries import can_define, share_of
 from loket.monitoring.services import indicators as services
 from loket.programmes.forms.plan import service_errors
 from loket.programmes.models import Programme
+from loket.programmes.periods import year_span
 from loket.programmes.queries import get_programme_for_user, programmes_visible_to
 from loket.programmes.views.plan_parts import posted, status_of
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from loket.monitoring import figures
 from loket.monitoring.models import Report
-from loket.programmes.periods import quarter_bounds
+from loket.programmes.periods import quarter_bounds, year_bounds
 
 
 def status_words() -> dict[str, str]:
@@ -45,7 +45,7 @@ def _cumulative_start(report: Report, target: dict[str, Any] | None) -> dt.date:
         return programme.starts_on
     if period == "quarter":
         return q_start
-    return max(dt.date(report.year, 1, 1), programme.starts_on)
+    return year_bounds(programme, report.year)[0]
 
 
 def indicator_rows(report: Report, data: dict[str, Any]) -> list[dict[str, Any]]:
